@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CacheModule } from '@app/cache';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { FlagsModule } from '@app/flags';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+
+@Module({})
+export class AppModule {
+  /** `env` defaults to process.env; the e2e suite passes its own to boot several instances. */
+  static forRoot(env?: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(env), DatabaseModule, CacheModule, FlagsModule],
+      controllers: [HealthController],
+      providers: [HealthService],
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthService } from './health.service';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** 200 whenever the process answers: flags keep being served from cache when a backend is down, which the body reports. */
+  @Get()
+  get() {
+    return this.health.report();
+  }
+}

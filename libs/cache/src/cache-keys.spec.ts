@@ -1,0 +1,21 @@
+import { CacheKeys } from './cache-keys';
+
+describe('CacheKeys', () => {
+  it('puts the flag in a hash tag and the revision in every flag key', () => {
+    expect(CacheKeys.data('dark_mode', 7)).toBe('ef:{dark_mode}:7:data');
+    expect(CacheKeys.check('dark_mode', 7, 'user123')).toBe('ef:{dark_mode}:7:check:u:user123');
+    expect(CacheKeys.endpoint('dark_mode', 7, 'user123')).toBe('ef:{dark_mode}:7:endpoint:u:user123');
+    expect(CacheKeys.list(42)).toBe('ef:list:42');
+  });
+
+  it('makes a new revision produce different keys for every layer', () => {
+    for (const key of [CacheKeys.data, (f: string, r: number) => CacheKeys.check(f, r, 'u1')]) {
+      expect(key('f', 1)).not.toBe(key('f', 2));
+    }
+  });
+
+  it('keeps "no user" apart from any user id', () => {
+    expect(CacheKeys.check('f', 1, undefined)).toBe(CacheKeys.check('f', 1, ''));
+    expect(CacheKeys.check('f', 1, undefined)).not.toBe(CacheKeys.check('f', 1, 'anon'));
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * The one place cache keys are made.
+ *
+ * Every key of a flag embeds the flag's revision (its cache generation). An update or a manual
+ * invalidation takes a new revision, so every older key of that flag, however many users it was
+ * cached for, becomes unreachable in O(1) and expires by its TTL; nothing is scanned or deleted.
+ * `{name}` is a Redis Cluster hash tag: all keys of one flag live in one slot.
+ */
+const user = (userId: string | undefined) => (userId === undefined || userId === '' ? 'anon' : `u:${userId}`);
+
+export const CacheKeys = {
+  data: (flag: string, revision: number) => `ef:{${flag}}:${revision}:data`,
+  check: (flag: string, revision: number, userId: string | undefined) => `ef:{${flag}}:${revision}:check:${user(userId)}`,
+  endpoint: (flag: string, revision: number, userId: string | undefined) =>
+    `ef:{${flag}}:${revision}:endpoint:${user(userId)}`,
+  /** The list changes whenever any flag does, so its generation is the highest revision known. */
+  list: (maxRevision: number) => `ef:list:${maxRevision}`,
+  /** Pub/sub channel carrying `{"f": name, "r": revision}` to every instance. */
+  invalidationChannel: 'ef:invalidate',
+} as const;

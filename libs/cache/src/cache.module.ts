@@ -1,0 +1,77 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
+import { createKeyv } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { LRUCache } from 'lru-cache';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { CacheStats } from './cache-stats';
+import { CacheStatsController } from './cache-stats.controller';
+import { EdgeCache } from './edge-cache';
+import { InvalidationBus } from './invalidation-bus';
+import { CheckCacheInterceptor } from './interceptors/check-cache.interceptor';
+import { EndpointCacheInterceptor } from './interceptors/endpoint-cache.interceptor';
+import { L2Cache } from './l2-cache';
+import { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';
+
+/** Owns the Redis connections; imported by cache-manager's factory and by this module. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CONNECTIONS,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig): Promise<RedisConnections | null> => {
+        const log = new Logger('Cache');
+        if (config.redis.kind === 'memory') {
+          log.log('REDIS_URL is unset: shared cache is in process (single instance only)');
+          return null;
+        }
+        const connections = new RedisConnections(config.redis.url);
+        await connections.connect(1500);
+        log.log(`shared cache: Redis at ${new URL(config.redis.url).host}`);
+        return connections;
+      },
+    },
+  ],
+  exports: [REDIS_CONNECTIONS],
+})
+class RedisConnectionModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CONNECTIONS) private readonly redis: RedisConnections | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.close();
+  }
+}
+
+@Global()
+@Module({
+  imports: [
+    RedisConnectionModule,
+    NestCacheModule.registerAsync({
+      inject: [APP_CONFIG, REDIS_CONNECTIONS],
+      useFactory: (config: AppConfig, redis: RedisConnections | null) => {
+        const store =
+          redis === null
+            ? // Bounded, unlike Keyv's default Map: per-user answers of a million users must not fill memory.
+              new Keyv({ store: new LRUCache<string, object | string | number | boolean>({ max: config.redis.kind === 'memory' ? config.redis.maxKeys : 1 }) })
+            : createKeyv(redis.commands, { throwOnErrors: true });
+        return { stores: [store] };
+      },
+    }),
+  ],
+  controllers: [CacheStatsController],
+  providers: [
+    CacheStats,
+    L2Cache,
+    InvalidationBus,
+    CheckCacheInterceptor,
+    EndpointCacheInterceptor,
+    {
+      provide: EdgeCache,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new EdgeCache(config.edge.maxFlags, config.ttl.serviceMs),
+    },
+  ],
+  exports: [CacheStats, L2Cache, InvalidationBus, EdgeCache, CheckCacheInterceptor, EndpointCacheInterceptor],
+})
+export class CacheModule {}

@@ -1,0 +1,91 @@
+import { LRUCache } from 'lru-cache';
+import { FlagSnapshot } from './flag-snapshot';
+
+interface Entry {
+  readonly snapshot: FlagSnapshot;
+  readonly freshUntil: number;
+}
+
+/**
+ * The edge cache (L1): flag data held in this process, so that a check is answered with no
+ * network round trip. It holds flag data, never per-user answers: evaluating the rollout from
+ * the flag costs less than looking an answer up, and memory stays bounded by the number of flags
+ * (`maxFlags`, LRU) whatever the number of users.
+ *
+ * Freshness is decided by revision, not by time: `revisions` holds the newest revision this
+ * instance knows of for every flag (from its own writes, pub/sub and the PostgreSQL poll). A
+ * snapshot older than that is not served as fresh, but is kept: it is the last known data to
+ * serve when PostgreSQL is down (stale-if-error). The TTL is only a safety net.
+ */
+export class EdgeCache {
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly revisions = new Map<string, number>();
+  private highest = 0;
+  /** True once `revisions` has been loaded from PostgreSQL: a name absent from it is not a flag. */
+  complete = false;
+
+  constructor(
+    maxFlags: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.entries = new LRUCache({ max: maxFlags });
+  }
+
+  /** The snapshot if it is current and within its TTL: the hot path's only lookup. */
+  peek(name: string): FlagSnapshot | undefined {
+    const entry = this.entries.get(name);
+    if (entry === undefined || entry.freshUntil < this.now()) return undefined;
+    const known = this.revisions.get(name);
+    return known === undefined || entry.snapshot.revision >= known ? entry.snapshot : undefined;
+  }
+
+  /** The last known snapshot, however old: for stale-if-error. */
+  peekStale(name: string): FlagSnapshot | undefined {
+    return this.entries.peek(name)?.snapshot ?? this.entries.get(name)?.snapshot;
+  }
+
+  store(snapshot: FlagSnapshot): void {
+    this.noteRevision(snapshot.name, snapshot.revision);
+    const current = this.entries.peek(snapshot.name);
+    if (current !== undefined && current.snapshot.revision > snapshot.revision) return;
+    this.entries.set(snapshot.name, { snapshot, freshUntil: this.now() + this.ttlMs });
+  }
+
+  /** Records that `name` has reached `revision`; returns true when that is news. */
+  noteRevision(name: string, revision: number): boolean {
+    const known = this.revisions.get(name);
+    if (known !== undefined && known >= revision) return false;
+    this.revisions.set(name, revision);
+    if (revision > this.highest) this.highest = revision;
+    return true;
+  }
+
+  /** Newest revision known for the flag, or undefined when this instance has never heard of it. */
+  revisionOf(name: string): number | undefined {
+    return this.revisions.get(name);
+  }
+
+  /** Highest revision of any flag: the generation of the flag list. */
+  get maxRevision(): number {
+    return this.highest;
+  }
+
+  /** Whether the flag certainly does not exist (as of the last sync with PostgreSQL). */
+  isUnknown(name: string): boolean {
+    return this.complete && !this.revisions.has(name);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get max(): number {
+    return this.entries.max;
+  }
+
+  /** Drops every snapshot (kept revisions stay): used when this instance may have missed invalidations. */
+  clear(): void {
+    this.entries.clear();
+  }
+}

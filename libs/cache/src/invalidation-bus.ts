@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CacheKeys } from './cache-keys';
+import { CacheStats } from './cache-stats';
+import { EdgeCache } from './edge-cache';
+import { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';
+
+/**
+ * Carries "flag F is now at revision R" to every instance through Redis pub/sub, in
+ * milliseconds. Pub/sub is at-most-once: a message published while an instance is disconnected
+ * is lost. That is covered by the revision poll (RevisionSync, in the flags library), which
+ * every instance runs against PostgreSQL; `onReconnect` asks it to run at once.
+ */
+@Injectable()
+export class InvalidationBus implements OnApplicationBootstrap {
+  private readonly log = new Logger(InvalidationBus.name);
+  private reconnectListeners: Array<() => void> = [];
+
+  constructor(
+    @Inject(REDIS_CONNECTIONS) private readonly redis: RedisConnections | null,
+    private readonly edge: EdgeCache,
+    private readonly stats: CacheStats,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.redis === null) return;
+    const subscriber = this.redis.subscriber;
+    let subscribed = false;
+    let lost = false;
+    const subscribe = () =>
+      subscriber.subscribe(CacheKeys.invalidationChannel, (message) => this.receive(message)).then(
+        () => (subscribed = true),
+        (error: Error) => this.log.warn(`subscribe failed, will retry on reconnect: ${error.message}`),
+      );
+    subscriber.on('error', () => (lost = true));
+    subscriber.on('ready', () => {
+      // node-redis re-subscribes by itself after a reconnect; only a subscription that never
+      // succeeded (Redis down at boot) has to be made here.
+      if (!subscribed) void subscribe();
+      if (!lost) return;
+      lost = false;
+      for (const listener of this.reconnectListeners) listener();
+    });
+    if (subscriber.isReady) await subscribe();
+  }
+
+  /** Called after a reconnection, when messages may have been missed. */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  publish(flag: string, revision: number): void {
+    if (this.redis === null || !this.redis.isReady) return;
+    this.stats.invalidationsSent++;
+    this.redis.commands.publish(CacheKeys.invalidationChannel, JSON.stringify({ f: flag, r: revision })).catch(() => {
+      this.stats.redisErrors++;
+    });
+  }
+
+  private receive(message: string): void {
+    try {
+      const { f, r } = JSON.parse(message) as { f: unknown; r: unknown };
+      if (typeof f !== 'string' || typeof r !== 'number') return;
+      this.stats.invalidationsReceived++;
+      this.edge.noteRevision(f, r);
+    } catch {
+      this.log.warn('ignored a malformed invalidation message');
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseInterceptors, ValidationPipe } from '@nestjs/common';
+import { CheckCacheInterceptor, EndpointCacheInterceptor } from '@app/cache';
+import { FlagNameParams } from './dto/flag-name.dto';
+import { toFlagPatch, UpdateFlagBody, UpdateFlagQuery } from './dto/update-flag.dto';
+import { UserQuery } from './dto/user-query.dto';
+import { FlagsService } from './flags.service';
+import { validationOptions } from './validation';
+
+// Writes refuse unknown fields (a typo like `rollout_percent=75` must not be silently ignored);
+// reads ignore them, so clients may add cache-busting or tracing parameters.
+const strict = new ValidationPipe({ ...validationOptions, forbidNonWhitelisted: true });
+
+@Controller('flags')
+export class FlagsController {
+  constructor(private readonly flags: FlagsService) {}
+
+  @Get()
+  list() {
+    return this.flags.list();
+  }
+
+  @Get(':flag_name/check')
+  @UseInterceptors(CheckCacheInterceptor)
+  check(@Param() { flag_name }: FlagNameParams, @Query() { user_id }: UserQuery) {
+    return this.flags.check(flag_name, user_id);
+  }
+
+  @Get(':flag_name')
+  @UseInterceptors(EndpointCacheInterceptor)
+  details(@Param() { flag_name }: FlagNameParams, @Query() { user_id }: UserQuery) {
+    return this.flags.details(flag_name, user_id);
+  }
+
+  @Post(':flag_name/update')
+  @HttpCode(200)
+  update(@Param() { flag_name }: FlagNameParams, @Query(strict) query: UpdateFlagQuery, @Body(strict) body: UpdateFlagBody) {
+    return this.flags.update(flag_name, toFlagPatch(query, body));
+  }
+
+  @Delete(':flag_name/cache')
+  invalidate(@Param() { flag_name }: FlagNameParams) {
+    return this.flags.invalidate(flag_name);
+  }
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { EdgeCache, InvalidationBus } from '@app/cache';
+import { FlagsRepository } from './flags.repository';
+
+/** How far back each poll looks: a write that took its revision earlier but committed later is still seen. */
+const LOOKBACK_MS = 10_000;
+
+/**
+ * The safety net under pub/sub: every SYNC_INTERVAL_MS each instance asks PostgreSQL for
+ * revisions it has not seen (an indexed range read returning only recent changes). So an
+ * instance converges within one interval even when invalidation messages were lost (Redis down
+ * or reconnecting), and it polls at once after a Redis reconnection.
+ */
+@Injectable()
+export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(RevisionSync.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  /** [time, highest revision known then]; the poll asks for revisions above the entry LOOKBACK_MS old. */
+  private marks: Array<[number, number]> = [];
+  private failing = false;
+  lastSuccessAt = 0;
+
+  constructor(
+    private readonly repository: FlagsRepository,
+    private readonly edge: EdgeCache,
+    private readonly bus: InvalidationBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sync();
+    this.bus.onReconnect(() => void this.sync());
+    this.timer = setInterval(() => void this.sync(), this.config.edge.syncIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One poll; concurrent callers share it. */
+  sync(): Promise<void> {
+    this.running ??= this.poll().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async poll(): Promise<void> {
+    const now = Date.now();
+    while (this.marks.length > 1 && this.marks[1][0] <= now - LOOKBACK_MS) this.marks.shift();
+    const base = this.marks[0];
+    const since = this.edge.complete && base !== undefined && base[0] <= now - LOOKBACK_MS ? base[1] : 0;
+    try {
+      for (const { name, revision } of await this.repository.revisionsSince(since)) {
+        this.edge.noteRevision(name, revision);
+      }
+      this.edge.complete = true;
+      this.lastSuccessAt = now;
+      this.marks.push([now, this.edge.maxRevision]);
+      if (this.failing) this.log.log('revision sync with PostgreSQL restored');
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.log.warn(`revision sync failed, serving last known flags: ${(error as Error).message}`);
+      this.failing = true;
+    }
+  }
+}
