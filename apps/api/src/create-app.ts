@@ -9,7 +9,9 @@ import { HttpErrorFilter } from './http-exception.filter';
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Builds the configured application; main.ts and the e2e suite both start it from here. */
-export async function createApp(env: Record<string, string | undefined> = process.env): Promise<NestFastifyApplication> {
+export async function createApp(
+  env: Record<string, string | undefined> = process.env,
+): Promise<NestFastifyApplication> {
   const config = loadConfig(env);
   const adapter = new FastifyAdapter({
     // Flag names are validated (and refused with a 400) by the DTO, not cut off by the router.

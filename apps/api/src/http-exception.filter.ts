@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FlagsError, FlagsErrorCode } from '@app/flags';
 
@@ -29,7 +36,10 @@ export class HttpErrorFilter implements ExceptionFilter {
       const response = error.getResponse();
       return {
         status: error.getStatus(),
-        body: typeof response === 'string' ? { statusCode: error.getStatus(), message: response } : response,
+        body:
+          typeof response === 'string'
+            ? { statusCode: error.getStatus(), message: response }
+            : response,
       };
     }
     if (error instanceof FlagsError) {
@@ -38,9 +48,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     const clientStatus = (error as { statusCode?: unknown } | null)?.statusCode;
     if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
-      return { status: clientStatus, body: { statusCode: clientStatus, message: (error as Error).message } };
+      return {
+        status: clientStatus,
+        body: { statusCode: clientStatus, message: (error as Error).message },
+      };
     }
-    this.log.error(`request ${request.id} ${request.method} ${request.url} failed`, error instanceof Error ? error.stack : String(error));
+    this.log.error(
+      `request ${request.id} ${request.method} ${request.url} failed`,
+      error instanceof Error ? error.stack : String(error),
+    );
     return { status: 500, body: { statusCode: 500, message: 'Internal server error' } };
   }
 }

@@ -6,11 +6,13 @@
  * cached for, becomes unreachable in O(1) and expires by its TTL; nothing is scanned or deleted.
  * `{name}` is a Redis Cluster hash tag: all keys of one flag live in one slot.
  */
-const user = (userId: string | undefined) => (userId === undefined || userId === '' ? 'anon' : `u:${userId}`);
+const user = (userId: string | undefined) =>
+  userId === undefined || userId === '' ? 'anon' : `u:${userId}`;
 
 export const CacheKeys = {
   data: (flag: string, revision: number) => `ef:{${flag}}:${revision}:data`,
-  check: (flag: string, revision: number, userId: string | undefined) => `ef:{${flag}}:${revision}:check:${user(userId)}`,
+  check: (flag: string, revision: number, userId: string | undefined) =>
+    `ef:{${flag}}:${revision}:check:${user(userId)}`,
   endpoint: (flag: string, revision: number, userId: string | undefined) =>
     `ef:{${flag}}:${revision}:endpoint:${user(userId)}`,
   /** The list changes whenever any flag does, so its generation is the highest revision known. */

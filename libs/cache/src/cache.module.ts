@@ -1,9 +1,8 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { createKeyv } from '@keyv/redis';
-import { Keyv } from 'keyv';
-import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { boundedMemoryStore } from './bounded-memory-store';
 import { CacheStats } from './cache-stats';
 import { CacheStatsController } from './cache-stats.controller';
 import { EdgeCache } from './edge-cache';
@@ -51,9 +50,8 @@ class RedisConnectionModule implements OnApplicationShutdown {
       inject: [APP_CONFIG, REDIS_CONNECTIONS],
       useFactory: (config: AppConfig, redis: RedisConnections | null) => {
         const store =
-          redis === null
-            ? // Bounded, unlike Keyv's default Map: per-user answers of a million users must not fill memory.
-              new Keyv({ store: new LRUCache<string, object | string | number | boolean>({ max: config.redis.kind === 'memory' ? config.redis.maxKeys : 1 }) })
+          redis === null || config.redis.kind === 'memory'
+            ? boundedMemoryStore(config.redis.kind === 'memory' ? config.redis.maxKeys : 1)
             : createKeyv(redis.commands, { throwOnErrors: true });
         return { stores: [store] };
       },
@@ -72,6 +70,13 @@ class RedisConnectionModule implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => new EdgeCache(config.edge.maxFlags, config.ttl.serviceMs),
     },
   ],
-  exports: [CacheStats, L2Cache, InvalidationBus, EdgeCache, CheckCacheInterceptor, EndpointCacheInterceptor],
+  exports: [
+    CacheStats,
+    L2Cache,
+    InvalidationBus,
+    EdgeCache,
+    CheckCacheInterceptor,
+    EndpointCacheInterceptor,
+  ],
 })
 export class CacheModule {}

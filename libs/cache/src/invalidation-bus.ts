@@ -27,10 +27,13 @@ export class InvalidationBus implements OnApplicationBootstrap {
     let subscribed = false;
     let lost = false;
     const subscribe = () =>
-      subscriber.subscribe(CacheKeys.invalidationChannel, (message) => this.receive(message)).then(
-        () => (subscribed = true),
-        (error: Error) => this.log.warn(`subscribe failed, will retry on reconnect: ${error.message}`),
-      );
+      subscriber
+        .subscribe(CacheKeys.invalidationChannel, (message) => this.receive(message))
+        .then(
+          () => (subscribed = true),
+          (error: Error) =>
+            this.log.warn(`subscribe failed, will retry on reconnect: ${error.message}`),
+        );
     subscriber.on('error', () => (lost = true));
     subscriber.on('ready', () => {
       // node-redis re-subscribes by itself after a reconnect; only a subscription that never
@@ -51,9 +54,11 @@ export class InvalidationBus implements OnApplicationBootstrap {
   publish(flag: string, revision: number): void {
     if (this.redis === null || !this.redis.isReady) return;
     this.stats.invalidationsSent++;
-    this.redis.commands.publish(CacheKeys.invalidationChannel, JSON.stringify({ f: flag, r: revision })).catch(() => {
-      this.stats.redisErrors++;
-    });
+    this.redis.commands
+      .publish(CacheKeys.invalidationChannel, JSON.stringify({ f: flag, r: revision }))
+      .catch(() => {
+        this.stats.redisErrors++;
+      });
   }
 
   private receive(message: string): void {

@@ -37,7 +37,10 @@ export class L2Cache {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<undefined>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis read timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`Redis read timed out after ${this.timeoutMs} ms`)),
+          this.timeoutMs,
+        );
       });
       return await Promise.race([this.cache.get<T>(key), timeout]);
     } catch {

@@ -25,8 +25,8 @@ export class RedisConnections {
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
       },
     };
-    this.commands = createClient(options) as RedisClientType;
-    this.subscriber = createClient(options) as RedisClientType;
+    this.commands = createClient(options);
+    this.subscriber = createClient(options);
     for (const [name, client] of [
       ['commands', this.commands],
       ['subscriber', this.subscriber],
@@ -55,7 +55,8 @@ export class RedisConnections {
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
     await Promise.race([both, timeout]);
     clearTimeout(timer);
-    if (!this.isReady) this.log.warn('Redis is not reachable yet: serving from memory and PostgreSQL, retrying');
+    if (!this.isReady)
+      this.log.warn('Redis is not reachable yet: serving from memory and PostgreSQL, retrying');
   }
 
   async close(): Promise<void> {

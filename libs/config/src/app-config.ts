@@ -1,5 +1,14 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -13,9 +22,11 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT: number = 8000;
   @IsOptional() @IsString() HOST: string = '0.0.0.0';
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
   /** Where the embedded PostgreSQL (PGlite) keeps its files when DATABASE_URL is unset; `memory://` keeps nothing. */
   @IsString() PGLITE_DATA_DIR: string = './.data/pglite';
@@ -45,9 +56,17 @@ export interface AppConfig {
   env: string;
   http: { port: number; host: string };
   database:
-    | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number; migrationsRun: boolean }
+    | {
+        kind: 'postgres';
+        url: string;
+        poolSize: number;
+        connectTimeoutMs: number;
+        statementTimeoutMs: number;
+        migrationsRun: boolean;
+      }
     | { kind: 'pglite'; dataDir: string; migrationsRun: boolean };
-  redis: { kind: 'redis'; url: string; commandTimeoutMs: number } | { kind: 'memory'; maxKeys: number };
+  redis:
+    { kind: 'redis'; url: string; commandTimeoutMs: number } | { kind: 'memory'; maxKeys: number };
   ttl: { checkMs: number; endpointMs: number; serviceMs: number; listMs: number };
   edge: { maxFlags: number; syncIntervalMs: number };
   logLevel: string;
@@ -57,7 +76,9 @@ export class ConfigError extends Error {}
 
 /** Parses and validates an environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const e = plainToInstance(EnvSchema, defined, { exposeDefaultValues: true });
   const errors = validateSync(e, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) {

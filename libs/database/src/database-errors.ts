@@ -13,6 +13,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || code.startsWith('E'))) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT...
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || code.startsWith('E')))
+    return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT...
   return /timeout|terminat|connect|Connection/i.test(error.message);
 }

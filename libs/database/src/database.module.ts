@@ -7,7 +7,10 @@ import { typeormOptions } from './typeorm-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...typeormOptions(config.database), autoLoadEntities: true }),
+      useFactory: (config: AppConfig) => ({
+        ...typeormOptions(config.database),
+        autoLoadEntities: true,
+      }),
     }),
   ],
 })

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseInterceptors, ValidationPipe } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseInterceptors,
+  ValidationPipe,
+} from '@nestjs/common';
 import { CheckCacheInterceptor, EndpointCacheInterceptor } from '@app/cache';
 import { FlagNameParams } from './dto/flag-name.dto';
 import { toFlagPatch, UpdateFlagBody, UpdateFlagQuery } from './dto/update-flag.dto';
@@ -7,8 +18,13 @@ import { FlagsService } from './flags.service';
 import { validationOptions } from './validation';
 
 // Writes refuse unknown fields (a typo like `rollout_percent=75` must not be silently ignored);
-// reads ignore them, so clients may add cache-busting or tracing parameters.
-const strict = new ValidationPipe({ ...validationOptions, forbidNonWhitelisted: true });
+// reads ignore them, so clients may add cache-busting or tracing parameters. The global pipe
+// (lenient) runs before this one, so it must not strip unknown fields.
+const strict = new ValidationPipe({
+  ...validationOptions,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+});
 
 @Controller('flags')
 export class FlagsController {
@@ -33,7 +49,11 @@ export class FlagsController {
 
   @Post(':flag_name/update')
   @HttpCode(200)
-  update(@Param() { flag_name }: FlagNameParams, @Query(strict) query: UpdateFlagQuery, @Body(strict) body: UpdateFlagBody) {
+  update(
+    @Param() { flag_name }: FlagNameParams,
+    @Query(strict) query: UpdateFlagQuery,
+    @Body(strict) body: UpdateFlagBody,
+  ) {
     return this.flags.update(flag_name, toFlagPatch(query, body));
   }
 

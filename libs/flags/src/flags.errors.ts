@@ -18,6 +18,9 @@ export class FlagsError extends Error {
   }
 
   static databaseUnavailable(action: string): FlagsError {
-    return new FlagsError(FlagsErrorCode.DatabaseUnavailable, `database unavailable: ${action}; retry shortly`);
+    return new FlagsError(
+      FlagsErrorCode.DatabaseUnavailable,
+      `database unavailable: ${action}; retry shortly`,
+    );
   }
 }

@@ -9,7 +9,11 @@ import { RevisionSync } from './revision-sync';
 @Module({
   imports: [TypeOrmModule.forFeature([FlagEntity])],
   controllers: [FlagsController],
-  providers: [FlagsService, RevisionSync, { provide: FlagsRepository, useClass: TypeOrmFlagsRepository }],
+  providers: [
+    FlagsService,
+    RevisionSync,
+    { provide: FlagsRepository, useClass: TypeOrmFlagsRepository },
+  ],
   exports: [FlagsService],
 })
 export class FlagsModule {}

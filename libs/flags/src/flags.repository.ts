@@ -22,7 +22,10 @@ export abstract class FlagsRepository {
   /** Names and revisions of flags whose revision is above `since` (all flags with 0). */
   abstract revisionsSince(since: number): Promise<Array<{ name: string; revision: number }>>;
   /** Creates or updates in one statement, taking a new revision. Fields left out keep their value. */
-  abstract upsert(name: string, patch: FlagPatch): Promise<{ flag: FlagSnapshot; created: boolean }>;
+  abstract upsert(
+    name: string,
+    patch: FlagPatch,
+  ): Promise<{ flag: FlagSnapshot; created: boolean }>;
   /** Gives the flag a new revision without changing it (manual invalidation); null when it does not exist. */
   abstract bumpRevision(name: string): Promise<number | null>;
   abstract ping(): Promise<void>;

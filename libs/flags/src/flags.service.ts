@@ -50,7 +50,8 @@ const toListItem = (f: FlagSnapshot): FlagListItem => ({
   rollout_percentage: f.rolloutPercentage,
   metadata: f.metadata,
 });
-const isDatabaseDown = (e: unknown) => e instanceof FlagsError && e.code === FlagsErrorCode.DatabaseUnavailable;
+const isDatabaseDown = (e: unknown) =>
+  e instanceof FlagsError && e.code === FlagsErrorCode.DatabaseUnavailable;
 
 /**
  * Flag data, cache-aside over three tiers: the edge cache (L1, this process), the service cache
@@ -113,7 +114,11 @@ export class FlagsService {
     }
     const flags = all.map(toListItem);
     if (listRevision >= this.edge.maxRevision) {
-      this.listMemo = { revision: listRevision, flags, freshUntil: Date.now() + this.config.ttl.listMs };
+      this.listMemo = {
+        revision: listRevision,
+        flags,
+        freshUntil: Date.now() + this.config.ttl.listMs,
+      };
       this.l2.set(CacheKeys.list(listRevision), flags, this.config.ttl.listMs);
     }
     return { flags, count: flags.length, _cache: 'miss' };
@@ -126,7 +131,11 @@ export class FlagsService {
       flag_name: flag.name,
       created,
       revision: flag.revision,
-      flag_data: { enabled: flag.enabled, rollout_percentage: flag.rolloutPercentage, metadata: flag.metadata },
+      flag_data: {
+        enabled: flag.enabled,
+        rollout_percentage: flag.rolloutPercentage,
+        metadata: flag.metadata,
+      },
     };
   }
 

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EdgeCache, InvalidationBus } from '@app/cache';
 import { FlagsRepository } from './flags.repository';
@@ -50,7 +56,8 @@ export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdo
     const now = Date.now();
     while (this.marks.length > 1 && this.marks[1][0] <= now - LOOKBACK_MS) this.marks.shift();
     const base = this.marks[0];
-    const since = this.edge.complete && base !== undefined && base[0] <= now - LOOKBACK_MS ? base[1] : 0;
+    const since =
+      this.edge.complete && base !== undefined && base[0] <= now - LOOKBACK_MS ? base[1] : 0;
     try {
       for (const { name, revision } of await this.repository.revisionsSince(since)) {
         this.edge.noteRevision(name, revision);
@@ -61,7 +68,10 @@ export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdo
       if (this.failing) this.log.log('revision sync with PostgreSQL restored');
       this.failing = false;
     } catch (error) {
-      if (!this.failing) this.log.warn(`revision sync failed, serving last known flags: ${(error as Error).message}`);
+      if (!this.failing)
+        this.log.warn(
+          `revision sync failed, serving last known flags: ${(error as Error).message}`,
+        );
       this.failing = true;
     }
   }

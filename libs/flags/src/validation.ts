@@ -1,6 +1,9 @@
 import { BadRequestException, ValidationError, ValidationPipeOptions } from '@nestjs/common';
 
-const describe = (errors: ValidationError[], parent = ''): Array<{ field: string; message: string }> =>
+const describe = (
+  errors: ValidationError[],
+  parent = '',
+): Array<{ field: string; message: string }> =>
   errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
@@ -13,10 +16,11 @@ const describe = (errors: ValidationError[], parent = ''): Array<{ field: string
  */
 export const validationOptions: ValidationPipeOptions = {
   transform: true,
-  whitelist: true,
   exceptionFactory: (errors) => {
     const list = describe(errors).map((e) =>
-      e.message.startsWith('property ') ? { field: e.field, message: `${e.field} is not a known field` } : e,
+      e.message.startsWith('property ')
+        ? { field: e.field, message: `${e.field} is not a known field` }
+        : e,
     );
     return new BadRequestException({
       statusCode: 400,

@@ -22,7 +22,10 @@ describe('murmur3', () => {
   });
 
   it('agrees with the reference on 10,000 ASCII strings of every tail length', () => {
-    const texts = Array.from({ length: 10_000 }, (_, i) => `flag_${i % 7}:user-${i.toString(36).repeat(1 + (i % 5))}`);
+    const texts = Array.from(
+      { length: 10_000 },
+      (_, i) => `flag_${i % 7}:user-${i.toString(36).repeat(1 + (i % 5))}`,
+    );
     const differing = texts.filter((s) => murmur3(s) !== reference.x86.hash32(s, 0));
     expect(differing).toEqual([]);
   });
@@ -35,7 +38,11 @@ describe('murmur3', () => {
 
   it('murmur3Pair equals murmur3 of the joined key, short and long', () => {
     const long = 'u'.repeat(5000);
-    for (const [a, b] of [['new_checkout_flow', 'user123'], ['f', 'ü🙂'], ['f', long]]) {
+    for (const [a, b] of [
+      ['new_checkout_flow', 'user123'],
+      ['f', 'ü🙂'],
+      ['f', long],
+    ]) {
       expect(murmur3Pair(a, b)).toBe(murmur3(`${a}:${b}`));
     }
   });

@@ -24,7 +24,9 @@ describe(isEnabledFor.name, () => {
   });
 
   it('keeps two 50% flags independent (salted by flag name)', () => {
-    const both = USERS.filter((u) => isEnabledFor(on(50), 'flag_a', u) && isEnabledFor(on(50), 'flag_b', u)).length;
+    const both = USERS.filter(
+      (u) => isEnabledFor(on(50), 'flag_a', u) && isEnabledFor(on(50), 'flag_b', u),
+    ).length;
     expect(Math.abs((both / USERS.length) * 100 - 25)).toBeLessThanOrEqual(1);
   });
 
@@ -43,7 +45,9 @@ describe(isEnabledFor.name, () => {
     const sample = USERS.slice(0, 5000);
     expect(sample.some((u) => isEnabledFor(on(0), 'f', u))).toBe(false);
     expect(sample.every((u) => isEnabledFor(on(100), 'f', u))).toBe(true);
-    expect(sample.some((u) => isEnabledFor({ enabled: false, rolloutPercentage: 100 }, 'f', u))).toBe(false);
+    expect(
+      sample.some((u) => isEnabledFor({ enabled: false, rolloutPercentage: 100 }, 'f', u)),
+    ).toBe(false);
   });
 
   it('without a user id, is on only when enabled at 100%', () => {

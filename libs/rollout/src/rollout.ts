@@ -20,7 +20,11 @@ export function bucketOf(flagName: string, userId: string): number {
  * the percentage never takes the flag from a user who had it. Without a user id there is no
  * bucket, so the flag is on only when it is on for everybody (enabled at 100%).
  */
-export function isEnabledFor(flag: RolloutRule, flagName: string, userId: string | undefined): boolean {
+export function isEnabledFor(
+  flag: RolloutRule,
+  flagName: string,
+  userId: string | undefined,
+): boolean {
   if (!flag.enabled || flag.rolloutPercentage <= 0) return false;
   if (flag.rolloutPercentage >= 100) return true;
   if (userId === undefined || userId === '') return false;

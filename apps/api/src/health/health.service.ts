@@ -27,7 +27,9 @@ export class HealthService {
 
   private async pingDatabase(): Promise<'up' | 'down'> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS)),
+    );
     try {
       await Promise.race([this.db.query('SELECT 1'), timeout]);
       return 'up';

@@ -53,7 +53,12 @@ export class CheckCacheInterceptor implements NestInterceptor<CheckBody, CheckBo
     return from(this.coldPath(request.flag, revision, request.userId, next));
   }
 
-  private async coldPath(flag: string, revision: number, userId: string | undefined, next: CallHandler<CheckBody>) {
+  private async coldPath(
+    flag: string,
+    revision: number,
+    userId: string | undefined,
+    next: CallHandler<CheckBody>,
+  ) {
     const key = CacheKeys.check(flag, revision, userId);
     const cached = await this.l2.get<boolean>(key);
     if (cached !== undefined) {

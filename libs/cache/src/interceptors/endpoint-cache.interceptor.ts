@@ -17,11 +17,19 @@ export interface FlagDetailsBody {
   _cache: CacheOutcome;
 }
 
-export function detailsBody(flag: FlagSnapshot, userId: string | undefined, cache: CacheOutcome): FlagDetailsBody {
+export function detailsBody(
+  flag: FlagSnapshot,
+  userId: string | undefined,
+  cache: CacheOutcome,
+): FlagDetailsBody {
   return {
     flag_name: flag.name,
     enabled: isEnabledFor(flag, flag.name, userId),
-    flag_data: { enabled: flag.enabled, rollout_percentage: flag.rolloutPercentage, metadata: flag.metadata },
+    flag_data: {
+      enabled: flag.enabled,
+      rollout_percentage: flag.rolloutPercentage,
+      metadata: flag.metadata,
+    },
     _cache: cache,
   };
 }
@@ -43,7 +51,10 @@ export class EndpointCacheInterceptor implements NestInterceptor<FlagDetailsBody
     this.ttlMs = config.ttl.endpointMs;
   }
 
-  intercept(context: ExecutionContext, next: CallHandler<FlagDetailsBody>): Observable<FlagDetailsBody> {
+  intercept(
+    context: ExecutionContext,
+    next: CallHandler<FlagDetailsBody>,
+  ): Observable<FlagDetailsBody> {
     const request = readFlagRequest(context);
     if (request === undefined) return next.handle();
     const snapshot = this.edge.peek(request.flag);
@@ -57,7 +68,12 @@ export class EndpointCacheInterceptor implements NestInterceptor<FlagDetailsBody
     return from(this.coldPath(request.flag, revision, request.userId, next));
   }
 
-  private async coldPath(flag: string, revision: number, userId: string | undefined, next: CallHandler<FlagDetailsBody>) {
+  private async coldPath(
+    flag: string,
+    revision: number,
+    userId: string | undefined,
+    next: CallHandler<FlagDetailsBody>,
+  ) {
     const key = CacheKeys.endpoint(flag, revision, userId);
     const cached = await this.l2.get<FlagDetailsBody>(key);
     if (cached !== undefined) {

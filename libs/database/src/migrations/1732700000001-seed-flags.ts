@@ -2,10 +2,30 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The four flags of the seed design. Idempotent: an existing flag of the same name is kept as it is. */
 export const SEED_FLAGS = [
-  { name: 'new_checkout_flow', enabled: true, rolloutPercentage: 50, metadata: { description: 'New checkout experience' } },
-  { name: 'beta_features', enabled: true, rolloutPercentage: 10, metadata: { description: 'Beta features' } },
-  { name: 'dark_mode', enabled: false, rolloutPercentage: 0, metadata: { description: 'Dark mode UI' } },
-  { name: 'experimental_api', enabled: true, rolloutPercentage: 25, metadata: { description: 'Experimental API endpoints' } },
+  {
+    name: 'new_checkout_flow',
+    enabled: true,
+    rolloutPercentage: 50,
+    metadata: { description: 'New checkout experience' },
+  },
+  {
+    name: 'beta_features',
+    enabled: true,
+    rolloutPercentage: 10,
+    metadata: { description: 'Beta features' },
+  },
+  {
+    name: 'dark_mode',
+    enabled: false,
+    rolloutPercentage: 0,
+    metadata: { description: 'Dark mode UI' },
+  },
+  {
+    name: 'experimental_api',
+    enabled: true,
+    rolloutPercentage: 25,
+    metadata: { description: 'Experimental API endpoints' },
+  },
 ] as const;
 
 export class SeedFlags1732700000001 implements MigrationInterface {

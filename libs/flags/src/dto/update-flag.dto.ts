@@ -1,6 +1,16 @@
 import { BadRequestException } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import type { FlagPatch } from '../flags.repository';
 
 const ENABLED_MESSAGE = 'enabled must be true or false';
@@ -8,7 +18,8 @@ const ROLLOUT_MESSAGE = 'rollout_percentage must be an integer from 0 to 100';
 const MAX_METADATA_BYTES = 16 * 1024;
 
 // Query strings arrive as text: convert only exact spellings, leave anything else for the validator to reject.
-const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const queryBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
 const queryInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d{1,4}$/.test(value) ? Number(value) : value;
 
@@ -25,16 +36,26 @@ class MetadataSize implements ValidatorConstraintInterface {
 /** `POST /flags/:flag_name/update?enabled=true&rollout_percentage=75` (the seed's form). */
 export class UpdateFlagQuery {
   @IsOptional() @Transform(queryBoolean) @IsBoolean({ message: ENABLED_MESSAGE }) enabled?: boolean;
-  @IsOptional() @Transform(queryInteger) @IsInt({ message: ROLLOUT_MESSAGE }) @Min(0, { message: ROLLOUT_MESSAGE }) @Max(100, { message: ROLLOUT_MESSAGE })
+  @IsOptional()
+  @Transform(queryInteger)
+  @IsInt({ message: ROLLOUT_MESSAGE })
+  @Min(0, { message: ROLLOUT_MESSAGE })
+  @Max(100, { message: ROLLOUT_MESSAGE })
   rollout_percentage?: number;
 }
 
 /** The same fields as a JSON body, plus `metadata` (replaced as a whole, not merged). */
 export class UpdateFlagBody {
   @IsOptional() @IsBoolean({ message: ENABLED_MESSAGE }) enabled?: boolean;
-  @IsOptional() @IsInt({ message: ROLLOUT_MESSAGE }) @Min(0, { message: ROLLOUT_MESSAGE }) @Max(100, { message: ROLLOUT_MESSAGE })
+  @IsOptional()
+  @IsInt({ message: ROLLOUT_MESSAGE })
+  @Min(0, { message: ROLLOUT_MESSAGE })
+  @Max(100, { message: ROLLOUT_MESSAGE })
   rollout_percentage?: number;
-  @IsOptional() @IsObject({ message: 'metadata must be a JSON object' }) @Validate(MetadataSize) metadata?: Record<string, unknown>;
+  @IsOptional()
+  @IsObject({ message: 'metadata must be a JSON object' })
+  @Validate(MetadataSize)
+  metadata?: Record<string, unknown>;
 }
 
 /** Merges query and body; a field given in both with different values is ambiguous and refused. */
@@ -42,7 +63,12 @@ export function toFlagPatch(query: UpdateFlagQuery, body: UpdateFlagBody | undef
   const b = body ?? {};
   for (const field of ['enabled', 'rollout_percentage'] as const) {
     if (query[field] !== undefined && b[field] !== undefined && query[field] !== b[field]) {
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `${field} is given in both the query and the body with different values`, field });
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `${field} is given in both the query and the body with different values`,
+        field,
+      });
     }
   }
   const patch: FlagPatch = {
@@ -50,8 +76,17 @@ export function toFlagPatch(query: UpdateFlagQuery, body: UpdateFlagBody | undef
     rolloutPercentage: query.rollout_percentage ?? b.rollout_percentage,
     metadata: b.metadata,
   };
-  if (patch.enabled === undefined && patch.rolloutPercentage === undefined && patch.metadata === undefined) {
-    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'nothing to update: give enabled, rollout_percentage or metadata', field: 'enabled' });
+  if (
+    patch.enabled === undefined &&
+    patch.rolloutPercentage === undefined &&
+    patch.metadata === undefined
+  ) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'nothing to update: give enabled, rollout_percentage or metadata',
+      field: 'enabled',
+    });
   }
   return patch;
 }

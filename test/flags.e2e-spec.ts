@@ -1,0 +1,237 @@
+import { REAL_BACKENDS, resetState, startApp, TestApp, uniqueFlag } from './support/test-app';
+
+describe('flags API (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp();
+    await resetState(t);
+  });
+  afterAll(() => t.close());
+
+  describe('GET /flags/:flag_name/check', () => {
+    it('answers miss, then hit, with the same value', async () => {
+      const flag = uniqueFlag();
+      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      const first = await t.http.get(`/flags/${flag}/check?user_id=user123`).expect(200);
+      expect(first.body).toEqual({ enabled: true, _cache: 'miss' });
+      const second = await t.http.get(`/flags/${flag}/check?user_id=user123`).expect(200);
+      expect(second.body).toEqual({ enabled: true, _cache: 'hit' });
+    });
+
+    it('answers the seed flags by the rollout rule', async () => {
+      // Buckets published in libs/rollout: new_checkout_flow:user123 -> 49 (<= 50: on).
+      expect(
+        (await t.http.get('/flags/new_checkout_flow/check?user_id=user123')).body.enabled,
+      ).toBe(true);
+      expect((await t.http.get('/flags/dark_mode/check?user_id=user123')).body.enabled).toBe(false);
+    });
+
+    it('is on without user_id only at 100%', async () => {
+      expect((await t.http.get('/flags/new_checkout_flow/check').expect(200)).body.enabled).toBe(
+        false,
+      );
+      const flag = uniqueFlag();
+      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      expect((await t.http.get(`/flags/${flag}/check`).expect(200)).body.enabled).toBe(true);
+    });
+
+    it('is 404 with a clear message for an unknown flag', async () => {
+      const res = await t.http.get('/flags/no_such_flag/check?user_id=u').expect(404);
+      expect(res.body).toMatchObject({
+        statusCode: 404,
+        message: "flag 'no_such_flag' does not exist",
+      });
+    });
+  });
+
+  describe('GET /flags/:flag_name', () => {
+    it('returns the seed shape, miss then hit', async () => {
+      const flag = uniqueFlag();
+      await t.http
+        .post(`/flags/${flag}/update`)
+        .send({ enabled: true, rollout_percentage: 50, metadata: { owner: 'growth' } })
+        .expect(200);
+      const first = await t.http.get(`/flags/${flag}?user_id=user123`).expect(200);
+      expect(first.body).toEqual({
+        flag_name: flag,
+        enabled: expect.any(Boolean),
+        flag_data: { enabled: true, rollout_percentage: 50, metadata: { owner: 'growth' } },
+        _cache: 'miss',
+      });
+      const second = await t.http.get(`/flags/${flag}?user_id=user123`).expect(200);
+      expect(second.body).toEqual({ ...first.body, _cache: 'hit' });
+    });
+
+    it('is 404 for an unknown flag', async () => {
+      await t.http.get('/flags/no_such_flag?user_id=u').expect(404);
+    });
+  });
+
+  describe('GET /flags', () => {
+    it('lists every flag with its status, then answers from the list cache', async () => {
+      const flag = uniqueFlag();
+      await t.http.post(`/flags/${flag}/update?enabled=false&rollout_percentage=30`).expect(200);
+      const first = await t.http.get('/flags').expect(200);
+      expect(first.body._cache).toBe('miss');
+      expect(first.body.count).toBe(first.body.flags.length);
+      expect(first.body.flags).toEqual(
+        expect.arrayContaining([
+          {
+            flag_name: 'new_checkout_flow',
+            enabled: true,
+            rollout_percentage: 50,
+            metadata: expect.any(Object),
+          },
+          {
+            flag_name: 'beta_features',
+            enabled: true,
+            rollout_percentage: 10,
+            metadata: expect.any(Object),
+          },
+          {
+            flag_name: 'dark_mode',
+            enabled: false,
+            rollout_percentage: 0,
+            metadata: expect.any(Object),
+          },
+          {
+            flag_name: 'experimental_api',
+            enabled: true,
+            rollout_percentage: 25,
+            metadata: expect.any(Object),
+          },
+          { flag_name: flag, enabled: false, rollout_percentage: 30, metadata: {} },
+        ]),
+      );
+      expect((await t.http.get('/flags').expect(200)).body._cache).toBe('hit');
+    });
+  });
+
+  describe('POST /flags/:flag_name/update', () => {
+    it('creates a missing flag (the seed updates new_feature) and reports it', async () => {
+      const flag = uniqueFlag('new_feature');
+      const res = await t.http
+        .post(`/flags/${flag}/update?enabled=true&rollout_percentage=10`)
+        .expect(200);
+      expect(res.body).toMatchObject({
+        flag_name: flag,
+        created: true,
+        flag_data: { enabled: true, rollout_percentage: 10, metadata: {} },
+      });
+      const again = await t.http.post(`/flags/${flag}/update?rollout_percentage=20`).expect(200);
+      expect(again.body).toMatchObject({
+        created: false,
+        flag_data: { enabled: true, rollout_percentage: 20 },
+      });
+      expect(again.body.revision).toBeGreaterThan(res.body.revision);
+    });
+
+    it('invalidates every layer: the next reads say miss and return the new value', async () => {
+      const flag = uniqueFlag();
+      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      // Warm every layer.
+      await t.http.get(`/flags/${flag}/check?user_id=u1`);
+      await t.http.get(`/flags/${flag}?user_id=u1`);
+      await t.http.get('/flags');
+      expect((await t.http.get(`/flags/${flag}/check?user_id=u1`)).body._cache).toBe('hit');
+      expect((await t.http.get(`/flags/${flag}?user_id=u1`)).body._cache).toBe('hit');
+      expect((await t.http.get('/flags')).body._cache).toBe('hit');
+
+      await t.http.post(`/flags/${flag}/update?enabled=false`).expect(200);
+
+      expect((await t.http.get(`/flags/${flag}/check?user_id=u1`)).body).toEqual({
+        enabled: false,
+        _cache: 'miss',
+      });
+      const details = (await t.http.get(`/flags/${flag}?user_id=u2`)).body;
+      expect(details).toMatchObject({ enabled: false, flag_data: { enabled: false } });
+      const list = (await t.http.get('/flags')).body;
+      expect(list._cache).toBe('miss');
+      expect(list.flags.find((f: { flag_name: string }) => f.flag_name === flag).enabled).toBe(
+        false,
+      );
+    });
+
+    it('accepts a JSON body with metadata, replacing metadata as a whole', async () => {
+      const flag = uniqueFlag();
+      await t.http
+        .post(`/flags/${flag}/update`)
+        .send({ enabled: true, metadata: { a: 1, b: 2 } })
+        .expect(200);
+      const res = await t.http
+        .post(`/flags/${flag}/update`)
+        .send({ metadata: { c: 3 } })
+        .expect(200);
+      expect(res.body.flag_data).toEqual({
+        enabled: true,
+        rollout_percentage: 100,
+        metadata: { c: 3 },
+      });
+    });
+
+    it('reads the cold path from the database once, then from cache', async () => {
+      const flag = uniqueFlag();
+      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=50`).expect(200);
+      const before = t.stats.dbReads;
+      for (let i = 0; i < 20; i++)
+        await t.http.get(`/flags/${flag}/check?user_id=user-${i}`).expect(200);
+      expect(t.stats.dbReads - before).toBe(1);
+    });
+  });
+
+  describe('DELETE /flags/:flag_name/cache', () => {
+    it('invalidates every layer of the flag', async () => {
+      await t.http.get('/flags/beta_features/check?user_id=u1');
+      await t.http.get('/flags/beta_features?user_id=u1');
+      expect((await t.http.get('/flags/beta_features/check?user_id=u1')).body._cache).toBe('hit');
+      const reads = t.stats.dbReads;
+      const res = await t.http.delete('/flags/beta_features/cache').expect(200);
+      expect(res.body).toMatchObject({
+        flag_name: 'beta_features',
+        invalidated: ['check', 'endpoint', 'service', 'list'],
+      });
+      expect((await t.http.get('/flags/beta_features/check?user_id=u1')).body._cache).toBe('miss');
+      expect(t.stats.dbReads).toBe(reads + 1);
+      expect((await t.http.get('/flags/beta_features?user_id=u1')).body._cache).toBe('hit');
+      expect((await t.http.get('/flags')).body._cache).toBe('miss');
+    });
+
+    it('is 404 for an unknown flag', async () => {
+      await t.http.delete('/flags/no_such_flag/cache').expect(404);
+    });
+  });
+
+  describe('GET /cache/stats and /health', () => {
+    it('reports counters per layer, keys, db reads and uptime', async () => {
+      await t.http.get('/flags/new_checkout_flow/check?user_id=stats-user');
+      const res = await t.http.get('/cache/stats').expect(200);
+      expect(res.body).toMatchObject({
+        hits: expect.any(Number),
+        misses: expect.any(Number),
+        hit_rate: expect.any(Number),
+        db_reads: expect.any(Number),
+        uptime_s: expect.any(Number),
+        keys: expect.any(Number),
+      });
+      for (const layer of ['check', 'endpoint', 'service', 'list']) {
+        expect(res.body.layers[layer]).toEqual({
+          hits: expect.any(Number),
+          misses: expect.any(Number),
+          hit_rate: expect.any(Number),
+        });
+      }
+      expect(res.body.hits).toBeGreaterThan(0);
+      expect(res.body.keys).toBeGreaterThan(0);
+    });
+
+    it('reports the database and the cache', async () => {
+      const res = await t.http.get('/health').expect(200);
+      expect(res.body).toEqual({
+        status: 'ok',
+        database: { status: 'up', backend: REAL_BACKENDS ? 'postgres' : 'pglite' },
+        cache: { status: 'up', backend: REAL_BACKENDS ? 'redis' : 'memory' },
+      });
+    });
+  });
+});

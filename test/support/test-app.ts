@@ -1,0 +1,95 @@
+import { createClient } from '@keyv/redis';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import type { Cache } from 'cache-manager';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { CacheStats, EdgeCache } from '@app/cache';
+import { SEED_FLAGS } from '@app/database';
+import { createApp } from '../../apps/api/src/create-app';
+
+/** True when the suite runs against real servers (CI); false on the embedded defaults. */
+export const REAL_BACKENDS = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+
+export function testEnv(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL,
+    PGLITE_DATA_DIR: 'memory://',
+    LOG_LEVEL: 'error',
+    SYNC_INTERVAL_MS: '1000',
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  stats: CacheStats;
+  edge: EdgeCache;
+  close(): Promise<void>;
+}
+
+export async function startApp(
+  overrides: Record<string, string | undefined> = {},
+): Promise<TestApp> {
+  const app = await createApp(testEnv(overrides));
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    stats: app.get(CacheStats),
+    edge: app.get(EdgeCache),
+    close: () => app.close(),
+  };
+}
+
+/** Back to the four seed flags, with an empty shared cache. Revisions keep growing (the sequence is not reset). */
+export async function resetState(t: TestApp): Promise<void> {
+  const db = t.app.get(DataSource);
+  await db.query('DELETE FROM flags');
+  for (const f of SEED_FLAGS) {
+    await db.query(
+      `INSERT INTO flags (name, enabled, rollout_percentage, metadata) VALUES ($1, $2, $3, $4::jsonb)`,
+      [f.name, f.enabled, f.rolloutPercentage, JSON.stringify(f.metadata)],
+    );
+  }
+  await flushSharedCache(t);
+  t.edge.clear();
+  await t.http.get('/flags').expect(200); // learns the new revisions
+}
+
+export async function flushSharedCache(t: TestApp): Promise<void> {
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl) {
+    const client = createClient({ url: redisUrl });
+    await client.connect();
+    await client.flushDb();
+    await client.close();
+  } else {
+    await t.app.get<Cache>(CACHE_MANAGER).clear();
+  }
+}
+
+/** A flag name of this test's own, so tests never see each other's writes. */
+let counter = 0;
+export const uniqueFlag = (prefix = 'e2e') =>
+  `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns true or `timeoutMs` passes; returns the time it took. */
+export async function waitFor(
+  probe: () => Promise<boolean>,
+  timeoutMs = 5000,
+  everyMs = 2,
+): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    if (await probe()) return performance.now() - start;
+    await sleep(everyMs);
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
