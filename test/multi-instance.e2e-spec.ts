@@ -1,0 +1,90 @@
+import {
+  REAL_BACKENDS,
+  resetState,
+  startApp,
+  TestApp,
+  uniqueFlag,
+  waitFor,
+} from './support/test-app';
+
+// Two instances need a shared PostgreSQL and Redis: CI always sets both (see .ci/run).
+const describeShared = REAL_BACKENDS ? describe : describe.skip;
+
+describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    // A long poll interval: convergence measured here is pub/sub's, not the poll's.
+    a = await startApp({ SYNC_INTERVAL_MS: '60000' });
+    b = await startApp({ SYNC_INTERVAL_MS: '60000' });
+    await resetState(a);
+    await b.http.get('/flags').expect(200);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  const enabledOn = async (t: TestApp, flag: string, user: string) =>
+    (await t.http.get(`/flags/${flag}/check?user_id=${user}`).expect(200)).body.enabled as boolean;
+
+  it('an update on one instance reaches the other in milliseconds (pub/sub)', async () => {
+    const flag = uniqueFlag();
+    await a.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    await waitFor(
+      async () => (await b.http.get(`/flags/${flag}/check?user_id=u`)).status === 200,
+      2000,
+    );
+    const delays: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const on = i % 2 === 1;
+      expect(await enabledOn(b, flag, 'u')).toBe(!on); // B holds the old value in its edge cache
+      await a.http.post(`/flags/${flag}/update?enabled=${on}`).expect(200);
+      delays.push(await waitFor(async () => (await enabledOn(b, flag, 'u')) === on, 2000, 1));
+    }
+    delays.sort((x, y) => x - y);
+    const p99 = delays[delays.length - 1];
+    console.log(
+      `cross-instance staleness over ${delays.length} updates: median ${delays[10].toFixed(1)} ms, max ${p99.toFixed(1)} ms`,
+    );
+    expect(p99).toBeLessThan(250);
+    expect(b.stats.invalidationsReceived).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a manual invalidation on one instance makes the other reload', async () => {
+    await enabledOn(b, 'experimental_api', 'u1');
+    expect((await b.http.get('/flags/experimental_api/check?user_id=u1')).body._cache).toBe('hit');
+    await a.http.delete('/flags/experimental_api/cache').expect(200);
+    await waitFor(
+      async () =>
+        (await b.http.get('/flags/experimental_api/check?user_id=u2')).body._cache === 'miss',
+      2000,
+    );
+  });
+
+  it('500 concurrent misses of one flag cost one database read per instance (single-flight)', async () => {
+    const flag = uniqueFlag();
+    await a.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=50`).expect(200);
+    await waitFor(() => b.edge.revisionOf(flag) !== undefined, 2000);
+    const before = b.stats.dbReads;
+    const responses = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        b.app.inject({ method: 'GET', url: `/flags/${flag}/check?user_id=burst-${i}` }),
+      ),
+    );
+    expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+    expect(b.stats.dbReads - before).toBe(1);
+  });
+
+  it('an instance that never loaded a flag serves it from Redis, not PostgreSQL, once another did', async () => {
+    const flag = uniqueFlag();
+    await a.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    await a.http.get(`/flags/${flag}/check?user_id=x`).expect(200); // A loads it: data now in Redis
+    await waitFor(() => b.edge.revisionOf(flag) !== undefined, 2000);
+    const before = b.stats.dbReads;
+    const res = await b.http.get(`/flags/${flag}/check?user_id=y`).expect(200);
+    expect(res.body).toEqual({ enabled: true, _cache: 'hit' });
+    expect(b.stats.dbReads).toBe(before);
+  });
+});
