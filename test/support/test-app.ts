@@ -82,7 +82,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Polls `probe` until it returns true or `timeoutMs` passes; returns the time it took. */
 export async function waitFor(
-  probe: () => Promise<boolean>,
+  probe: () => boolean | Promise<boolean>,
   timeoutMs = 5000,
   everyMs = 2,
 ): Promise<number> {

@@ -1,5 +1,4 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { from, lastValueFrom, Observable, of } from 'rxjs';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { isEnabledFor } from '@app/rollout';
 import { CacheKeys } from '../cache-keys';
@@ -7,7 +6,7 @@ import { CacheStats } from '../cache-stats';
 import { EdgeCache } from '../edge-cache';
 import type { CacheOutcome, FlagSnapshot } from '../flag-snapshot';
 import { L2Cache } from '../l2-cache';
-import { readFlagRequest } from './flag-request';
+import { FlagLayerInterceptor } from './flag-layer.interceptor';
 
 /** The seed's response of `GET /flags/:flag_name`, field for field. */
 export interface FlagDetailsBody {
@@ -34,56 +33,34 @@ export function detailsBody(
   };
 }
 
-/**
- * The endpoint cache layer, in front of `GET /flags/:flag_name`: the same shape as the check
- * layer (edge cache first, then a per-user response in Redis for 60 s, then the handler).
- */
+/** The endpoint cache layer (whole responses per user in Redis for CACHE_TTL_ENDPOINT_S, 60 s). */
 @Injectable()
-export class EndpointCacheInterceptor implements NestInterceptor<FlagDetailsBody, FlagDetailsBody> {
-  private readonly ttlMs: number;
-
+export class EndpointCacheInterceptor extends FlagLayerInterceptor<
+  FlagDetailsBody,
+  FlagDetailsBody
+> {
   constructor(
-    private readonly edge: EdgeCache,
-    private readonly l2: L2Cache,
-    private readonly stats: CacheStats,
+    edge: EdgeCache,
+    l2: L2Cache,
+    stats: CacheStats,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.ttlMs = config.ttl.endpointMs;
+    super(edge, l2, stats, stats.endpoint, config.ttl.endpointMs);
   }
 
-  intercept(
-    context: ExecutionContext,
-    next: CallHandler<FlagDetailsBody>,
-  ): Observable<FlagDetailsBody> {
-    const request = readFlagRequest(context);
-    if (request === undefined) return next.handle();
-    const snapshot = this.edge.peek(request.flag);
-    if (snapshot !== undefined) {
-      this.stats.endpoint.hits++;
-      this.stats.edgeHits++;
-      return of(detailsBody(snapshot, request.userId, 'hit'));
-    }
-    const revision = this.edge.revisionOf(request.flag);
-    if (revision === undefined) return next.handle();
-    return from(this.coldPath(request.flag, revision, request.userId, next));
+  protected fromSnapshot(flag: FlagSnapshot, userId: string | undefined): FlagDetailsBody {
+    return detailsBody(flag, userId, 'hit');
   }
 
-  private async coldPath(
-    flag: string,
-    revision: number,
-    userId: string | undefined,
-    next: CallHandler<FlagDetailsBody>,
-  ) {
-    const key = CacheKeys.endpoint(flag, revision, userId);
-    const cached = await this.l2.get<FlagDetailsBody>(key);
-    if (cached !== undefined) {
-      this.stats.endpoint.hits++;
-      this.stats.redisHits++;
-      return { ...cached, _cache: 'hit' as const };
-    }
-    this.stats.endpoint.misses++;
-    const body = await lastValueFrom(next.handle());
-    if (body._cache !== 'stale') this.l2.set(key, body, this.ttlMs);
+  protected key(flag: string, revision: number, userId: string | undefined): string {
+    return CacheKeys.endpoint(flag, revision, userId);
+  }
+
+  protected toStored(body: FlagDetailsBody): FlagDetailsBody {
     return body;
+  }
+
+  protected fromStored(stored: FlagDetailsBody): FlagDetailsBody {
+    return { ...stored, _cache: 'hit' };
   }
 }

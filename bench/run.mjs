@@ -1,0 +1,815 @@
+#!/usr/bin/env node
+// edgeflags benchmark: one run, every scenario, against the built app and a bare node:http floor.
+//
+//   npm run build && npm run bench
+//   BENCH_DURATION_S=3 node bench/run.mjs                     # short (CI) run, embedded backends
+//   BENCH_DATABASE_URL=postgres://... BENCH_REDIS_URL=redis://.../12 BENCH_WRITE_DOCS=1 node bench/run.mjs
+//
+// The service and the baseline run pinned to CPU 0 (never at the same time under load), the load
+// generator (autocannon, in this process) pinned to CPU 1. Results go to stdout and to
+// bench/results/latest.json; with BENCH_WRITE_DOCS=1 docs/benchmarks.md is regenerated.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { isEnabledFor } from './rollout.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MAIN = path.join(ROOT, 'dist/apps/api/main.js');
+const RESULTS = path.join(ROOT, 'bench/results/latest.json');
+const DOCS = path.join(ROOT, 'docs/benchmarks.md');
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+if (!Number.isFinite(DURATION_S) || DURATION_S <= 0) fail('BENCH_DURATION_S must be a positive number');
+const SHORT = DURATION_S < 5;
+const WARMUP_S = SHORT ? 1 : 2;
+const CONNECTIONS = 50;
+const FIXED_RATE = 5000;
+const USERS = 10_000;
+const MEMORY_USERS = SHORT ? 200_000 : 1_000_000;
+const MEMORY_MAX_S = SHORT ? 45 : 150;
+const SEEDED_ANSWERS = SHORT ? 100_000 : 1_000_000;
+const UPDATES = 200;
+const ERROR_BUDGET = 0.01;
+const SEED_FLAGS = ['new_checkout_flow', 'beta_features', 'dark_mode', 'experimental_api'];
+const MIXED_FLAG = 'bench_mixed';
+const UPDATE_FLAG = 'bench_update';
+
+const DB_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || '';
+const REDIS_URL = process.env.BENCH_REDIS_URL || process.env.REDIS_URL || '';
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+if (!fs.existsSync(MAIN)) fail(`${path.relative(ROOT, MAIN)} is missing: run npm run build first`);
+
+// ---------------------------------------------------------------------------------------------
+// Pinning: the service/baseline on CPU 0, this process (the load generator) on CPU 1.
+const CPUS = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => fs.existsSync(p)) ?? null;
+let pinning = 'none (taskset not found)';
+let PIN = false;
+if (TASKSET && CPUS >= 2) {
+  const r = spawnSync(TASKSET, ['-a', '-cp', '1', String(process.pid)], { encoding: 'utf8' });
+  PIN = r.status === 0;
+  pinning = PIN
+    ? 'service and baseline: taskset -c 0; load generator (autocannon, in bench/run.mjs): taskset -a -cp 1'
+    : `none (taskset failed: ${(r.stderr || '').trim()})`;
+} else if (TASKSET) {
+  pinning = `none (only ${CPUS} CPU available)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: every one is killed when this process ends, however it ends.
+const children = new Set();
+
+function killAll() {
+  for (const child of children) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  children.clear();
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    console.error(`\nbench: ${signal}, stopping children`);
+    killAll();
+    process.exit(130);
+  });
+}
+
+function startChild(label, args, env) {
+  const [cmd, argv] = PIN
+    ? [TASKSET, ['-c', '0', process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.label = label;
+  child.output = '';
+  const keep = (chunk) => {
+    child.output = (child.output + chunk.toString()).slice(-8000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      child.exitCode_ = code ?? signal;
+      resolve();
+    }),
+  );
+  children.add(child);
+  return child;
+}
+
+async function stopChild(child) {
+  if (!children.has(child)) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Plain HTTP for control requests (stats, updates, checks): one keep-alive connection.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function request(method, url, { timeoutMs = 10_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const req = http.request(url, { method, agent, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode, body, ms });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitHealthy(child, base, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (!children.has(child)) {
+      throw new Error(
+        `${child.label} exited (${child.exitCode_}) before answering /health:\n${child.output.trim()}`,
+      );
+    }
+    try {
+      const r = await request('GET', `${base}/health`, { timeoutMs: 2000 });
+      if (r.status === 200) return r.body;
+      last = `HTTP ${r.status} ${JSON.stringify(r.body)}`;
+    } catch (e) {
+      last = e.message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${child.label} did not become healthy in ${timeoutMs / 1000} s (${last})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load generation.
+
+/** Latencies (ms, float) of one run, with sub-millisecond resolution. */
+class Latencies {
+  constructor() {
+    this.values = new Float64Array(1 << 16);
+    this.count = 0;
+  }
+  add(ms) {
+    if (this.count === this.values.length) {
+      const bigger = new Float64Array(this.values.length * 2);
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    this.values[this.count++] = ms;
+  }
+  summary() {
+    const v = this.values.slice(0, this.count).sort();
+    const at = (q) => (v.length === 0 ? null : v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]);
+    let sum = 0;
+    for (const x of v) sum += x;
+    return {
+      count: v.length,
+      mean: v.length ? sum / v.length : null,
+      p50: at(0.5),
+      p95: at(0.95),
+      p99: at(0.99),
+      p999: at(0.999),
+      max: v.length ? v[v.length - 1] : null,
+    };
+  }
+}
+
+/** One autocannon request whose path is computed per request from a shared counter. */
+function cycling(pathFor, method = 'GET') {
+  let k = 0;
+  return [
+    {
+      method,
+      setupRequest(req) {
+        req.path = pathFor(k++);
+        return req;
+      },
+    },
+  ];
+}
+
+async function load({ base, pathFor, seconds, amount, overallRate, maxSeconds }) {
+  const latencies = new Latencies();
+  const opts = {
+    url: base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: cycling(pathFor),
+    timeout: 10,
+  };
+  if (amount) opts.amount = amount;
+  if (overallRate) opts.overallRate = overallRate;
+  const instance = autocannon(opts);
+  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.add(responseTime));
+  const guard = maxSeconds ? setTimeout(() => instance.stop(), maxSeconds * 1000) : undefined;
+  const result = await instance;
+  clearTimeout(guard);
+  const lat = latencies.summary();
+  const responses = lat.count;
+  const failed = result.errors + result.timeouts;
+  const bad = failed + result.non2xx;
+  return {
+    duration_s: result.duration,
+    responses,
+    rps: responses / result.duration,
+    rps_autocannon_mean: result.requests.average,
+    latency_ms: lat,
+    autocannon_latency_ms: {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      p99_9: result.latency.p99_9,
+      note: 'integer ms; corrected for coordinated omission when a rate is set',
+    },
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    status_codes: result.statusCodeStats,
+    error_rate: bad / Math.max(1, responses + failed),
+  };
+}
+
+const checkPath = (flags, users) => (k) =>
+  `/flags/${flags[k % flags.length]}/check?user_id=user-${Math.floor(k / flags.length) % users}`;
+
+// ---------------------------------------------------------------------------------------------
+// Measurements of the service process.
+
+function rssKb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const pick = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: pick('VmRSS'), hwm: pick('VmHWM') };
+  } catch {
+    return { rss: NaN, hwm: NaN };
+  }
+}
+
+function hitRate(before, after, layers) {
+  let hits = 0;
+  let misses = 0;
+  for (const layer of layers) {
+    hits += after.layers[layer].hits - before.layers[layer].hits;
+    misses += after.layers[layer].misses - before.layers[layer].misses;
+  }
+  return { hits, misses, rate: hits + misses === 0 ? null : hits / (hits + misses) };
+}
+
+function quantiles(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q) => (v.length === 0 ? null : v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]);
+  return { count: v.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: v.at(-1) ?? null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redis (only when a real one is used), through node-redis as re-exported by @keyv/redis.
+
+async function redisClient() {
+  const { createClient } = await import('@keyv/redis');
+  const client = createClient({ url: REDIS_URL });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+async function seedAnswers(client, flag, revision, count) {
+  const BATCH = 10_000;
+  // The app's cache-manager/Keyv serialisation of a cached check answer.
+  const value = JSON.stringify({ value: true, expires: Date.now() + 600_000 });
+  for (let i = 0; i < count; i += BATCH) {
+    const batch = [];
+    for (let j = i; j < Math.min(count, i + BATCH); j++) {
+      batch.push(
+        client.sendCommand(['SET', `ef:{${flag}}:${revision}:check:u:user-${j}`, value, 'PX', '600000']),
+      );
+    }
+    await Promise.all(batch);
+  }
+}
+
+async function unlinkAnswers(client, flag, revision, count) {
+  const BATCH = 1000;
+  for (let i = 0; i < count; i += BATCH) {
+    const keys = [];
+    for (let j = i; j < Math.min(count, i + BATCH); j++) keys.push(`ef:{${flag}}:${revision}:check:u:user-${j}`);
+    await client.sendCommand(['UNLINK', ...keys]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const fmt = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
+const pct = (x) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
+
+function machine() {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const nproc = spawnSync('nproc', [], { encoding: 'utf8' });
+  return {
+    nproc: CPUS,
+    nproc_command: nproc.status === 0 ? Number(nproc.stdout.trim()) : null,
+    cpu_model: model.trim(),
+    node: process.version,
+    total_memory_gib: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    kernel: `${os.type()} ${os.release()}`,
+  };
+}
+
+async function main() {
+  const started = new Date();
+  const t0 = Date.now();
+  const results = {
+    command: process.argv.slice(1).map((a) => path.relative(ROOT, a) || a).join(' '),
+    env: {
+      BENCH_DURATION_S: DURATION_S,
+      BENCH_DATABASE_URL: DB_URL ? '(set)' : '(unset)',
+      BENCH_REDIS_URL: REDIS_URL ? '(set)' : '(unset)',
+    },
+    date: started.toISOString(),
+    machine: machine(),
+    pinning,
+    settings: {
+      duration_s: DURATION_S,
+      warmup_s: WARMUP_S,
+      connections: CONNECTIONS,
+      users: USERS,
+      fixed_rate: FIXED_RATE,
+      memory_users: MEMORY_USERS,
+      seeded_answers: REDIS_URL ? SEEDED_ANSWERS : 0,
+      updates: UPDATES,
+    },
+    scenarios: {},
+    checks: {},
+    notes: [],
+  };
+  if (SHORT) {
+    results.notes.push(
+      `BENCH_DURATION_S=${DURATION_S} < 5: memory run over ${MEMORY_USERS.toLocaleString('en')} users instead of 1,000,000` +
+        (REDIS_URL ? `, ${SEEDED_ANSWERS.toLocaleString('en')} seeded Redis answers instead of 1,000,000` : ''),
+    );
+  }
+  const problems = [];
+
+  // --- the service ---------------------------------------------------------------------------
+  const appPort = await freePort();
+  const appBase = `http://127.0.0.1:${appPort}`;
+  const appEnv = { ...process.env };
+  delete appEnv.DATABASE_URL;
+  delete appEnv.REDIS_URL;
+  Object.assign(appEnv, {
+    PORT: String(appPort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  });
+  if (DB_URL) appEnv.DATABASE_URL = DB_URL;
+  else appEnv.PGLITE_DATA_DIR = 'memory://';
+  if (REDIS_URL) appEnv.REDIS_URL = REDIS_URL;
+  console.log(`bench: starting the service on :${appPort} (${DB_URL ? 'PostgreSQL' : 'PGlite'}, ${REDIS_URL ? 'Redis' : 'in-process cache'})`);
+  const app = startChild('service', [MAIN], appEnv);
+  const health = await waitHealthy(app, appBase);
+  results.backends = {
+    database: health?.database?.backend ?? (DB_URL ? 'postgres' : 'pglite'),
+    cache: health?.cache?.backend ?? (REDIS_URL ? 'redis' : 'memory'),
+    health,
+  };
+  results.backends.summary =
+    results.backends.database === 'postgres' && results.backends.cache === 'redis'
+      ? 'real PostgreSQL + Redis (external servers, not pinned)'
+      : `database: ${results.backends.database === 'pglite' ? 'embedded PGlite (memory://, in the service process)' : 'real PostgreSQL (external, not pinned)'}; ` +
+        `shared cache: ${results.backends.cache === 'memory' ? 'in-process store' : 'real Redis (external, not pinned)'}`;
+  if (health?.status !== 'ok') problems.push(`service health is ${JSON.stringify(health)}`);
+
+  const stats = async () => (await request('GET', `${appBase}/cache/stats`)).body;
+  const update = async (flag, pctValue) => {
+    const r = await request('POST', `${appBase}/flags/${flag}/update?enabled=true&rollout_percentage=${pctValue}`);
+    if (r.status !== 200) throw new Error(`update ${flag} -> HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+
+  // The flags as the service has them (the baseline answers from the same values).
+  const listed = await request('GET', `${appBase}/flags`);
+  if (listed.status !== 200) throw new Error(`GET /flags -> HTTP ${listed.status}`);
+  const flagTable = Object.fromEntries(
+    listed.body.flags.map((f) => [f.flag_name, { enabled: f.enabled, rollout_percentage: f.rollout_percentage }]),
+  );
+  const missing = SEED_FLAGS.filter((f) => !(f in flagTable));
+  if (missing.length) throw new Error(`seed flags missing from the service: ${missing.join(', ')}`);
+  const seedTable = Object.fromEntries(SEED_FLAGS.map((f) => [f, flagTable[f]]));
+  results.seed_flags = seedTable;
+
+  // --- the baseline --------------------------------------------------------------------------
+  const basePort = await freePort();
+  const baseBase = `http://127.0.0.1:${basePort}`;
+  const baseline = startChild('baseline', [path.join(ROOT, 'bench/baseline-server.mjs')], {
+    ...process.env,
+    PORT: String(basePort),
+    HOST: '127.0.0.1',
+    BASELINE_FLAGS: JSON.stringify(seedTable),
+  });
+  await waitHealthy(baseline, baseBase);
+
+  // --- correctness: the service, the baseline and this file's rollout rule must agree ----------
+  {
+    let appWrong = 0;
+    let baseWrong = 0;
+    let checked = 0;
+    const examples = [];
+    for (let u = 0; u < 250; u++) {
+      for (const f of SEED_FLAGS) {
+        const user = `user-${u}`;
+        const expected = isEnabledFor(seedTable[f], f, user);
+        const a = await request('GET', `${appBase}/flags/${f}/check?user_id=${user}`);
+        const b = await request('GET', `${baseBase}/flags/${f}/check?user_id=${user}`);
+        checked++;
+        if (a.status !== 200 || a.body.enabled !== expected) {
+          appWrong++;
+          if (examples.length < 5) examples.push({ flag: f, user, expected, got: a.body });
+        }
+        if (b.status !== 200 || b.body.enabled !== expected) baseWrong++;
+      }
+    }
+    results.checks.rollout_agreement = { checked, service_wrong: appWrong, baseline_wrong: baseWrong, examples };
+    if (appWrong) problems.push(`service disagrees with the rollout rule on ${appWrong}/${checked} answers`);
+    if (baseWrong) problems.push(`baseline disagrees with the rollout rule on ${baseWrong}/${checked} answers`);
+  }
+
+  const scenario = (name, data) => {
+    results.scenarios[name] = data;
+    const l = data.latency_ms;
+    console.log(
+      `  ${name.padEnd(18)} ${fmt(data.rps, 0).padStart(8)} req/s  p50 ${fmt(l.p50, 3)} ms  p99 ${fmt(l.p99, 3)} ms` +
+        `  errors ${pct(data.error_rate)}${data.hit_rate ? `  hit ${pct(data.hit_rate.rate)}` : ''}`,
+    );
+    if (data.error_rate > ERROR_BUDGET) problems.push(`${name}: error rate ${pct(data.error_rate)} > 1%`);
+  };
+
+  const runLoad = async (base, opts) => {
+    await load({ base, ...opts, seconds: WARMUP_S, amount: undefined, maxSeconds: undefined });
+    return load({ base, seconds: DURATION_S, ...opts });
+  };
+
+  const appLoad = async (name, layers, opts) => {
+    await load({ base: appBase, ...opts, seconds: WARMUP_S, amount: undefined, maxSeconds: undefined });
+    const before = await stats();
+    const r = await load({ base: appBase, seconds: DURATION_S, ...opts });
+    const after = await stats();
+    r.hit_rate = hitRate(before, after, layers);
+    r.layers = layers;
+    r.db_reads = after.db_reads - before.db_reads;
+    r.stale = after.stale - before.stale;
+    r.redis_errors = (after.redis?.errors ?? 0) - (before.redis?.errors ?? 0);
+    return r;
+  };
+
+  console.log(`bench: ${DURATION_S} s per scenario after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections; pinning: ${pinning}`);
+
+  // a. baseline (the service is idle meanwhile)
+  scenario('baseline-check', await runLoad(baseBase, { pathFor: checkPath(SEED_FLAGS, USERS) }));
+  await stopChild(baseline);
+
+  // b. check-hit
+  scenario('check-hit', await appLoad('check-hit', ['check'], { pathFor: checkPath(SEED_FLAGS, USERS) }));
+
+  // h. memory: straight after check-hit, many more distinct users
+  {
+    const before = rssKb(app.pid);
+    let peak = before.rss;
+    const sampler = setInterval(() => {
+      const now = rssKb(app.pid).rss;
+      if (now > peak) peak = now;
+    }, 200);
+    const s0 = await stats();
+    const r = await load({
+      base: appBase,
+      pathFor: (k) => `/flags/${SEED_FLAGS[k % 4]}/check?user_id=user-${k % MEMORY_USERS}`,
+      seconds: DURATION_S,
+      amount: MEMORY_USERS,
+      maxSeconds: MEMORY_MAX_S,
+    });
+    const s1 = await stats();
+    clearInterval(sampler);
+    await sleep(500);
+    const after = rssKb(app.pid);
+    r.hit_rate = hitRate(s0, s1, ['check']);
+    r.layers = ['check'];
+    r.db_reads = s1.db_reads - s0.db_reads;
+    r.distinct_users = Math.min(r.responses, MEMORY_USERS);
+    r.target_users = MEMORY_USERS;
+    r.rss_kb = { before: before.rss, after: after.rss, peak_sampled: peak, vm_hwm: after.hwm };
+    r.cache_keys = { before: s0.keys, after: s1.keys };
+    scenario('memory', r);
+    console.log(
+      `    RSS ${(before.rss / 1024).toFixed(1)} MiB -> ${(after.rss / 1024).toFixed(1)} MiB (peak ${(peak / 1024).toFixed(1)} MiB) over ${r.distinct_users.toLocaleString('en')} distinct users`,
+    );
+    if (r.responses < MEMORY_USERS) {
+      results.notes.push(`memory run stopped after ${MEMORY_MAX_S} s with ${r.responses} of ${MEMORY_USERS} users requested`);
+    }
+  }
+
+  // c. check at a fixed rate
+  scenario(
+    'check-fixed-rate',
+    await appLoad('check-fixed-rate', ['check'], { pathFor: checkPath(SEED_FLAGS, USERS), overallRate: FIXED_RATE }),
+  );
+
+  // d. details
+  scenario(
+    'details',
+    await appLoad('details', ['endpoint'], {
+      pathFor: (k) => `/flags/${SEED_FLAGS[k % 4]}?user_id=user-${Math.floor(k / 4) % USERS}`,
+    }),
+  );
+
+  // e. list
+  scenario('list', await appLoad('list', ['list'], { pathFor: () => '/flags' }));
+
+  // f. mixed: checks and details over the seed flags and bench_mixed, one update a second
+  {
+    const flags = [...SEED_FLAGS, MIXED_FLAG];
+    await update(MIXED_FLAG, 50);
+    const percentages = [50, 20, 80, 35, 65, 10, 90];
+    const updateLatencies = [];
+    let updateErrors = 0;
+    let stopUpdates = false;
+    let i = 0;
+    const updater = (async () => {
+      await sleep(WARMUP_S * 1000 + 500); // updates only during the measured part
+      while (!stopUpdates) {
+        const next = Date.now() + 1000;
+        try {
+          const r = await update(MIXED_FLAG, percentages[i++ % percentages.length]);
+          updateLatencies.push(r.ms);
+        } catch {
+          updateErrors++;
+        }
+        await sleep(Math.max(0, next - Date.now()));
+      }
+    })();
+    const pathFor = (k) => {
+      const flag = flags[k % flags.length];
+      const user = `user-${Math.floor(k / 10) % USERS}`;
+      return k % 2 === 0 ? `/flags/${flag}/check?user_id=${user}` : `/flags/${flag}?user_id=${user}`;
+    };
+    const r = await appLoad('mixed', ['check', 'endpoint'], { pathFor });
+    stopUpdates = true;
+    await updater;
+    // Read-your-writes right after an update: every answer must follow the new percentage.
+    const finalPct = 42;
+    await update(MIXED_FLAG, finalPct);
+    let stale = 0;
+    for (let u = 0; u < 200; u++) {
+      const a = await request('GET', `${appBase}/flags/${MIXED_FLAG}/check?user_id=user-${u}`);
+      if (a.body?.enabled !== isEnabledFor({ enabled: true, rollout_percentage: finalPct }, MIXED_FLAG, `user-${u}`)) stale++;
+    }
+    r.updates = { ...quantiles(updateLatencies), errors: updateErrors };
+    r.after_update_wrong_answers = { checked: 200, wrong: stale };
+    if (stale) problems.push(`mixed: ${stale}/200 check answers ignored an update made just before`);
+    if (updateErrors) problems.push(`mixed: ${updateErrors} updates failed`);
+    scenario('mixed', r);
+    console.log(
+      `    ${updateLatencies.length} updates during the run: p50 ${fmt(r.updates.p50, 2)} ms, max ${fmt(r.updates.max, 2)} ms; wrong answers after an update: ${stale}/200`,
+    );
+  }
+
+  // g. update latency (twice with real Redis: plain, then with many cached answers of that flag)
+  {
+    const sequential = async () => {
+      const ms = [];
+      let errors = 0;
+      let last;
+      for (let n = 0; n < UPDATES; n++) {
+        try {
+          last = await update(UPDATE_FLAG, [30, 70][n % 2]);
+          ms.push(last.ms);
+        } catch {
+          errors++;
+        }
+      }
+      return { ...quantiles(ms), errors, error_rate: errors / UPDATES, revision: last?.body?.revision };
+    };
+    for (let n = 0; n < 10; n++) await update(UPDATE_FLAG, 50); // warm-up
+    results.update_latency = { plain: await sequential() };
+    if (REDIS_URL && results.backends.cache === 'redis') {
+      const client = await redisClient();
+      const revision = (await update(UPDATE_FLAG, 50)).body.revision;
+      const dbsizeBefore = await client.dbSize();
+      const t = Date.now();
+      await seedAnswers(client, UPDATE_FLAG, revision, SEEDED_ANSWERS);
+      const seedSeconds = (Date.now() - t) / 1000;
+      const dbsizeSeeded = await client.dbSize();
+      const withAnswers = await sequential();
+      const dbsizeAfter = await client.dbSize();
+      await unlinkAnswers(client, UPDATE_FLAG, revision, SEEDED_ANSWERS);
+      const dbsizeCleaned = await client.dbSize();
+      if (typeof client.close === 'function') await client.close();
+      else await client.quit();
+      results.update_latency.with_cached_answers = {
+        ...withAnswers,
+        seeded_answers: SEEDED_ANSWERS,
+        seeded_revision: revision,
+        seed_seconds: seedSeconds,
+        dbsize: { before_seed: dbsizeBefore, after_seed: dbsizeSeeded, after_updates: dbsizeAfter, after_cleanup: dbsizeCleaned },
+      };
+    } else {
+      results.update_latency.with_cached_answers = null;
+      results.notes.push('update latency with cached answers needs a real Redis (BENCH_REDIS_URL): skipped');
+    }
+    for (const [k, v] of Object.entries(results.update_latency)) {
+      if (!v) continue;
+      console.log(
+        `  update-latency ${k.padEnd(20)} n=${v.count} p50 ${fmt(v.p50, 2)} ms  p95 ${fmt(v.p95, 2)} ms  p99 ${fmt(v.p99, 2)} ms  max ${fmt(v.max, 2)} ms` +
+          (v.dbsize ? `  DBSIZE ${v.dbsize.before_seed} -> ${v.dbsize.after_seed} (seeded) -> ${v.dbsize.after_updates} (after updates)` : ''),
+      );
+      if (v.error_rate > ERROR_BUDGET) problems.push(`update-latency ${k}: ${v.errors} of ${UPDATES} updates failed`);
+    }
+  }
+
+  results.final_stats = await stats();
+  results.service_warnings = app.output.trim().split('\n').filter(Boolean).slice(-20);
+  await stopChild(app);
+
+  // --- ratios ---------------------------------------------------------------------------------
+  const base = results.scenarios['baseline-check'];
+  results.ratios = {};
+  for (const [name, s] of Object.entries(results.scenarios)) {
+    if (name === 'baseline-check') continue;
+    results.ratios[name] = {
+      throughput_vs_baseline: s.rps / base.rps,
+      p99_vs_baseline: s.latency_ms.p99 / base.latency_ms.p99,
+    };
+  }
+  results.elapsed_s = (Date.now() - t0) / 1000;
+  results.problems = problems;
+
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+
+  const table = renderTable(results);
+  console.log(`\n${table.main}\n\n${table.updates}\n`);
+  for (const n of results.notes) console.log(`note: ${n}`);
+  console.log(`bench: wrote ${path.relative(ROOT, RESULTS)} in ${results.elapsed_s.toFixed(0)} s`);
+  if (process.env.BENCH_WRITE_DOCS === '1') {
+    fs.mkdirSync(path.dirname(DOCS), { recursive: true });
+    fs.writeFileSync(DOCS, renderDocs(results, table));
+    console.log(`bench: wrote ${path.relative(ROOT, DOCS)}`);
+  }
+  if (problems.length) {
+    console.error(`bench: FAILED\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
+const DESCRIPTIONS = {
+  'baseline-check': 'bare node:http, same rollout rule, saturated',
+  'check-hit': `GET /flags/:f/check, ${USERS.toLocaleString('en')} users x 4 flags, saturated`,
+  memory: 'check, one new user per request, saturated',
+  'check-fixed-rate': `check at ${FIXED_RATE.toLocaleString('en')} req/s overall`,
+  details: 'GET /flags/:f?user_id, saturated',
+  list: 'GET /flags, saturated',
+  mixed: 'checks + details over 5 flags, 1 update/s, saturated',
+};
+
+function renderTable(r) {
+  const rows = [
+    '| scenario | what | req/s | p50 ms | p99 ms | p99.9 ms | errors | cache hit rate | req/s vs baseline | p99 vs baseline |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  const order = ['baseline-check', 'check-hit', 'check-fixed-rate', 'details', 'list', 'mixed', 'memory'];
+  for (const name of order) {
+    const s = r.scenarios[name];
+    if (!s) continue;
+    const ratio = r.ratios[name];
+    const hit = s.hit_rate ? `${pct(s.hit_rate.rate)} (${s.layers.join('+')})` : 'n/a';
+    rows.push(
+      `| ${name} | ${DESCRIPTIONS[name]} | ${fmt(s.rps, 0)} | ${fmt(s.latency_ms.p50, 3)} | ${fmt(s.latency_ms.p99, 3)} | ${fmt(s.latency_ms.p999, 3)} | ` +
+        `${pct(s.error_rate)} | ${hit} | ${ratio ? fmt(ratio.throughput_vs_baseline, 2) + 'x' : '1.00x'} | ${ratio ? fmt(ratio.p99_vs_baseline, 1) + 'x' : '1.0x'} |`,
+    );
+  }
+  const u = [
+    '| update latency (sequential POSTs to one flag) | n | p50 ms | p95 ms | p99 ms | max ms | failed | Redis DBSIZE |',
+    '|---|--:|--:|--:|--:|--:|--:|---|',
+  ];
+  const ul = r.update_latency;
+  u.push(`| plain | ${ul.plain.count} | ${fmt(ul.plain.p50)} | ${fmt(ul.plain.p95)} | ${fmt(ul.plain.p99)} | ${fmt(ul.plain.max)} | ${ul.plain.errors} | - |`);
+  if (ul.with_cached_answers) {
+    const w = ul.with_cached_answers;
+    u.push(
+      `| after seeding ${w.seeded_answers.toLocaleString('en')} cached answers of that flag | ${w.count} | ${fmt(w.p50)} | ${fmt(w.p95)} | ${fmt(w.p99)} | ${fmt(w.max)} | ${w.errors} | ` +
+        `${w.dbsize.before_seed.toLocaleString('en')} before seeding, ${w.dbsize.after_seed.toLocaleString('en')} after, ${w.dbsize.after_updates.toLocaleString('en')} after the updates |`,
+    );
+  } else {
+    u.push('| with cached answers | - | - | - | - | - | - | skipped: needs a real Redis |');
+  }
+  return { main: rows.join('\n'), updates: u.join('\n') };
+}
+
+function renderDocs(r, table) {
+  const m = r.machine;
+  const mem = r.scenarios.memory;
+  const mixed = r.scenarios.mixed;
+  const check = r.scenarios['check-hit'];
+  const fixed = r.scenarios['check-fixed-rate'];
+  const base = r.scenarios['baseline-check'];
+  const w = r.update_latency.with_cached_answers;
+  const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`;
+  const lines = [
+    '# Benchmarks',
+    '',
+    '<!-- Generated by `BENCH_WRITE_DOCS=1 node bench/run.mjs`; edit bench/run.mjs, not this file. -->',
+    '',
+    'What one run of `bench/run.mjs` measured: the service against a bare `node:http` server that',
+    'answers the same check with the same rollout rule from an in-memory map (the floor no framework',
+    'can beat). These are means and percentiles from **a single run on a small, shared 2-core',
+    'machine**: expect run-to-run differences of 10-20% in throughput and much more in the tails.',
+    'Read them as orders of magnitude and ratios, not as guarantees.',
+    '',
+    '## How it was run',
+    '',
+    '```sh',
+    'npm run build',
+    `${r.env.BENCH_DATABASE_URL === '(set)' ? 'BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/edgeflags_bench ' : ''}${r.env.BENCH_REDIS_URL === '(set)' ? 'BENCH_REDIS_URL=redis://127.0.0.1:6379/12 ' : ''}BENCH_WRITE_DOCS=1 BENCH_DURATION_S=${r.settings.duration_s} node bench/run.mjs`,
+    '```',
+    '',
+    `- Date: ${r.date}`,
+    `- Machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpu_model}, ${m.total_memory_gib} GiB RAM, ${m.kernel}, Node ${m.node}`,
+    `- Backends: ${r.backends.summary}`,
+    `- Pinning: ${r.pinning}. PostgreSQL and Redis, when used, are separate servers and are not pinned: they share the two CPUs with the service and the load generator.`,
+    `- Load: autocannon 9 (programmatic), ${r.settings.connections} connections, ${r.settings.duration_s} s per scenario after a discarded ${r.settings.warmup_s} s warm-up; scenarios run one after the other, so the baseline and the service are never loaded at the same time. Requests cycle through ${r.settings.users.toLocaleString('en')} user ids (\`user-0\`..) and the 4 seed flags.`,
+    '- Latency: measured per response by the load generator (sub-millisecond resolution), so it includes the load generator\'s own queueing. Saturated runs keep 50 requests in flight, so their latency is mostly queueing: p50 is roughly 50 / throughput.',
+    '- Cache hit rate: from `GET /cache/stats` counters before and after the measured part (the check layer for checks, the endpoint layer for details, the list layer for the list).',
+    '',
+    '## Results',
+    '',
+    table.main,
+    '',
+    table.updates,
+    '',
+    '## What the numbers say',
+    '',
+    `- The cached check path serves ${fmt(check.rps, 0)} req/s on one core, ${fmt(r.ratios['check-hit'].throughput_vs_baseline * 100, 0)}% of the bare \`node:http\` floor (${fmt(base.rps, 0)} req/s) on the same core; the difference is the cost of NestJS, Fastify routing and the cache layers. Its check-layer hit rate over the run was ${pct(check.hit_rate.rate)}.`,
+    `- At a fixed ${r.settings.fixed_rate.toLocaleString('en')} req/s (well under saturation) a check takes p50 ${fmt(fixed.latency_ms.p50, 3)} ms, p99 ${fmt(fixed.latency_ms.p99, 3)} ms, p99.9 ${fmt(fixed.latency_ms.p999, 3)} ms (${fmt(fixed.rps, 0)} req/s achieved; errors ${pct(fixed.error_rate)}).`,
+    `- With one update a second to a flag that is being read (\`mixed\`), the check and endpoint layers together hit ${pct(mixed.hit_rate.rate)}; the ${mixed.updates.count} updates took p50 ${fmt(mixed.updates.p50)} ms, max ${fmt(mixed.updates.max)} ms, and right after a final update ${mixed.after_update_wrong_answers.wrong} of ${mixed.after_update_wrong_answers.checked} checks of that flag returned the old answer.`,
+    w
+      ? `- An update's latency does not depend on how many answers of the flag are cached: p50 ${fmt(r.update_latency.plain.p50)} ms without, ${fmt(w.p50)} ms with ${w.seeded_answers.toLocaleString('en')} cached answers of that flag in Redis (p99 ${fmt(r.update_latency.plain.p99)} ms vs ${fmt(w.p99)} ms). DBSIZE stays at ${w.dbsize.after_updates.toLocaleString('en')} after the updates: nothing is scanned or deleted; the old answers become unreachable (their keys embed the old revision) and expire by their TTL. (The benchmark then deletes the keys it seeded.)`
+      : `- Update latency, ${r.update_latency.plain.count} sequential updates: p50 ${fmt(r.update_latency.plain.p50)} ms, p99 ${fmt(r.update_latency.plain.p99)} ms. The run with many cached answers in Redis needs a real Redis and was skipped.`,
+    `- Memory: the service's RSS went from ${mib(mem.rss_kb.before)} to ${mib(mem.rss_kb.after)} (highest sample ${mib(mem.rss_kb.peak_sampled)}) over ${mem.distinct_users.toLocaleString('en')} check requests each from a new user id (${fmt(mem.rps, 0)} req/s, hit rate ${pct(mem.hit_rate.rate)}). The hot path keeps flag data, not per-user answers, in process memory.`,
+  ];
+  if (r.notes.length) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
+  if (r.problems.length) lines.push('', '## Problems seen in this run', '', ...r.problems.map((p) => `- ${p}`));
+  lines.push(
+    '',
+    '## Reproducing',
+    '',
+    '`npm run bench` runs everything against embedded backends (PGlite in memory, in-process cache). Set `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` (give it a Redis database of its own) to use real servers, `BENCH_DURATION_S` to shorten the runs (below 5 s the memory and Redis-seeding scenarios are scaled down), and `BENCH_WRITE_DOCS=1` to regenerate this page. Raw figures of the last run are in `bench/results/latest.json` (not committed).',
+    '',
+  );
+  return lines.join('\n');
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.stack ?? error}`);
+  killAll();
+  process.exit(1);
+});
