@@ -14,6 +14,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { isEnabledFor } from './rollout.mjs';
@@ -24,7 +25,8 @@ const RESULTS = path.join(ROOT, 'bench/results/latest.json');
 const DOCS = path.join(ROOT, 'docs/benchmarks.md');
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-if (!Number.isFinite(DURATION_S) || DURATION_S <= 0) fail('BENCH_DURATION_S must be a positive number');
+if (!Number.isFinite(DURATION_S) || DURATION_S <= 0)
+  fail('BENCH_DURATION_S must be a positive number');
 const SHORT = DURATION_S < 5;
 const WARMUP_S = SHORT ? 1 : 2;
 const CONNECTIONS = 50;
@@ -35,6 +37,8 @@ const MEMORY_MAX_S = SHORT ? 45 : 150;
 const SEEDED_ANSWERS = SHORT ? 100_000 : 1_000_000;
 const UPDATES = 200;
 const ERROR_BUDGET = 0.01;
+// On a shared machine, wait up to this long before each scenario for other processes to go quiet.
+const WAIT_QUIET_S = Number(process.env.BENCH_WAIT_QUIET_S ?? 0);
 const SEED_FLAGS = ['new_checkout_flow', 'beta_features', 'dark_mode', 'experimental_api'];
 const MIXED_FLAG = 'bench_mixed';
 const UPDATE_FLAG = 'bench_update';
@@ -131,6 +135,9 @@ function freePort() {
   });
 }
 
+/** A URL without its password. */
+const redact = (url) => url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +208,8 @@ class Latencies {
   }
   summary() {
     const v = this.values.slice(0, this.count).sort();
-    const at = (q) => (v.length === 0 ? null : v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]);
+    const at = (q) =>
+      v.length === 0 ? null : v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)];
     let sum = 0;
     for (const x of v) sum += x;
     return {
@@ -216,28 +224,87 @@ class Latencies {
   }
 }
 
-/** One autocannon request whose path is computed per request from a shared counter. */
-function cycling(pathFor, method = 'GET') {
+// Each request's path comes from `pathFor(k)` with k a counter shared by all connections, so that
+// consecutive requests go to different users and flags. autocannon's own way (`requests` with a
+// `setupRequest`) rebuilds each request through its generic builder, which costs the one-core load
+// generator about a third of its throughput; when autocannon's client exposes `getRequestBuffer`
+// (autocannon 7-9) the raw request bytes are produced directly instead.
+const require = createRequire(import.meta.url);
+const RAW_REQUESTS = (() => {
+  try {
+    return typeof require('autocannon/lib/httpClient').prototype.getRequestBuffer === 'function';
+  } catch {
+    return false;
+  }
+})();
+
+function generator(base, pathFor, overallRate) {
   let k = 0;
-  return [
-    {
-      method,
-      setupRequest(req) {
-        req.path = pathFor(k++);
-        return req;
+  const out = {};
+  if (RAW_REQUESTS) {
+    const host = new URL(base).host;
+    let index = 0;
+    out.setupClient = (client) => {
+      client.getRequestBuffer = () =>
+        Buffer.from(
+          `GET ${pathFor(k++)} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n\r\n`,
+          'latin1',
+        );
+      if (overallRate) smoothPacing(client, index++);
+    };
+  } else {
+    out.requests = [
+      {
+        method: 'GET',
+        setupRequest(req) {
+          req.path = pathFor(k++);
+          return req;
+        },
       },
-    },
-  ];
+    ];
+  }
+  return out;
 }
 
-async function load({ base, pathFor, seconds, amount, overallRate, maxSeconds }) {
+// autocannon paces a rate-limited connection per second: it sends the second's whole quota back to
+// back, then waits for the next second. At 5,000 req/s over 50 connections that is a burst of
+// 5,000 requests at the start of every second, which measures queueing behind the burst rather
+// than latency at 5,000 req/s. This spreads each connection's quota evenly (one request every
+// 1000/rate ms) and staggers the connections. Missed slots are not made up (no correction for
+// coordinated omission): compare the achieved rate with the target.
+function smoothPacing(client, index) {
+  setImmediate(() => {
+    // The client's constructor has now started its once-a-second timer: replace it.
+    if (client.destroyed || !client.rate) return;
+    clearInterval(client.rateInterval);
+    const tickMs = 1000 / client.rate;
+    client.rate = 1;
+    client.reqsMadeThisSecond = 0;
+    setTimeout(
+      () => {
+        if (client.destroyed) return;
+        client.rateInterval = setInterval(() => {
+          client.reqsMadeThisSecond = 0;
+          if (client.paused) {
+            client.paused = false;
+            client._doRequest();
+          }
+        }, tickMs);
+      },
+      (index * tickMs) / CONNECTIONS,
+    );
+  });
+}
+
+async function load({ base, pathFor, seconds, amount, overallRate, maxSeconds, pid }) {
   const latencies = new Latencies();
+  const cpu0 = cpuSnapshot(pid);
   const opts = {
     url: base,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: cycling(pathFor),
     timeout: 10,
+    ...generator(base, pathFor, overallRate),
   };
   if (amount) opts.amount = amount;
   if (overallRate) opts.overallRate = overallRate;
@@ -246,6 +313,7 @@ async function load({ base, pathFor, seconds, amount, overallRate, maxSeconds })
   const guard = maxSeconds ? setTimeout(() => instance.stop(), maxSeconds * 1000) : undefined;
   const result = await instance;
   clearTimeout(guard);
+  const cpu = cpuDelta(cpu0, cpuSnapshot(pid));
   const lat = latencies.summary();
   const responses = lat.count;
   const failed = result.errors + result.timeouts;
@@ -260,14 +328,82 @@ async function load({ base, pathFor, seconds, amount, overallRate, maxSeconds })
       p50: result.latency.p50,
       p99: result.latency.p99,
       p99_9: result.latency.p99_9,
-      note: 'integer ms; corrected for coordinated omission when a rate is set',
+      note: 'autocannon histogram: integer ms; with a rate set, its coordinated-omission correction assumes its own pacing',
     },
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     status_codes: result.statusCodeStats,
     error_rate: bad / Math.max(1, responses + failed),
+    cpu_pct: cpu,
+    target_rate: overallRate ?? null,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting, in percent of one CPU over a run: the server under test, this load generator,
+// and everything else on the machine (PostgreSQL, Redis, and whatever else happens to run).
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function procTicks(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return NaN;
+  }
+}
+
+function machineTicks() {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = v[3] + (v[4] || 0);
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle };
+  } catch {
+    return { busy: NaN };
+  }
+}
+
+function cpuSnapshot(pid) {
+  const self = process.cpuUsage();
+  return {
+    at: process.hrtime.bigint(),
+    server: pid ? procTicks(pid) : NaN,
+    self: (self.user + self.system) / 1000,
+    machine: machineTicks().busy,
+  };
+}
+
+function cpuDelta(a, b) {
+  const ms = Number(b.at - a.at) / 1e6;
+  const server = ((b.server - a.server) * TICK_MS * 100) / ms;
+  const loadgen = ((b.self - a.self) * 100) / ms;
+  const machine = ((b.machine - a.machine) * TICK_MS * 100) / ms;
+  const round = (x) => (Number.isFinite(x) ? Math.round(x) : null);
+  return {
+    server: round(server),
+    loadgen: round(loadgen),
+    other: round(Math.max(0, machine - (Number.isFinite(server) ? server : 0) - loadgen)),
+  };
+}
+
+/** Waits (up to WAIT_QUIET_S) until processes other than ours use under 15% of a CPU. */
+async function waitQuiet(pids) {
+  const deadline = Date.now() + WAIT_QUIET_S * 1000;
+  let other;
+  do {
+    const a = { ...cpuSnapshot(), servers: pids.map(procTicks) };
+    await sleep(500);
+    const b = { ...cpuSnapshot(), servers: pids.map(procTicks) };
+    const ms = Number(b.at - a.at) / 1e6;
+    const ours = pids.reduce((sum, _, i) => sum + (b.servers[i] - a.servers[i]), 0) * TICK_MS;
+    other = (((b.machine - a.machine) * TICK_MS - ours - (b.self - a.self)) * 100) / ms;
+    if (other < 15) return { other: Math.round(other), waited: true };
+  } while (Date.now() < deadline);
+  return { other: Math.round(other), waited: false };
 }
 
 const checkPath = (flags, users) => (k) =>
@@ -298,7 +434,8 @@ function hitRate(before, after, layers) {
 
 function quantiles(values) {
   const v = [...values].sort((a, b) => a - b);
-  const at = (q) => (v.length === 0 ? null : v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]);
+  const at = (q) =>
+    v.length === 0 ? null : v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)];
   return { count: v.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: v.at(-1) ?? null };
 }
 
@@ -321,7 +458,13 @@ async function seedAnswers(client, flag, revision, count) {
     const batch = [];
     for (let j = i; j < Math.min(count, i + BATCH); j++) {
       batch.push(
-        client.sendCommand(['SET', `ef:{${flag}}:${revision}:check:u:user-${j}`, value, 'PX', '600000']),
+        client.sendCommand([
+          'SET',
+          `ef:{${flag}}:${revision}:check:u:user-${j}`,
+          value,
+          'PX',
+          '600000',
+        ]),
       );
     }
     await Promise.all(batch);
@@ -332,14 +475,16 @@ async function unlinkAnswers(client, flag, revision, count) {
   const BATCH = 1000;
   for (let i = 0; i < count; i += BATCH) {
     const keys = [];
-    for (let j = i; j < Math.min(count, i + BATCH); j++) keys.push(`ef:{${flag}}:${revision}:check:u:user-${j}`);
+    for (let j = i; j < Math.min(count, i + BATCH); j++)
+      keys.push(`ef:{${flag}}:${revision}:check:u:user-${j}`);
     await client.sendCommand(['UNLINK', ...keys]);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 
-const fmt = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
+const fmt = (x, digits = 2) =>
+  x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits);
 const pct = (x) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 
 function machine() {
@@ -360,16 +505,25 @@ async function main() {
   const started = new Date();
   const t0 = Date.now();
   const results = {
-    command: process.argv.slice(1).map((a) => path.relative(ROOT, a) || a).join(' '),
-    env: {
-      BENCH_DURATION_S: DURATION_S,
-      BENCH_DATABASE_URL: DB_URL ? '(set)' : '(unset)',
-      BENCH_REDIS_URL: REDIS_URL ? '(set)' : '(unset)',
-    },
+    command: process.argv
+      .slice(1)
+      .map((a) => path.relative(ROOT, a) || a)
+      .join(' '),
+    command_line: [
+      DB_URL && `BENCH_DATABASE_URL=${redact(DB_URL)}`,
+      REDIS_URL && `BENCH_REDIS_URL=${redact(REDIS_URL)}`,
+      process.env.BENCH_WRITE_DOCS === '1' && 'BENCH_WRITE_DOCS=1',
+      WAIT_QUIET_S > 0 && `BENCH_WAIT_QUIET_S=${WAIT_QUIET_S}`,
+      `BENCH_DURATION_S=${DURATION_S}`,
+      'node bench/run.mjs',
+    ]
+      .filter(Boolean)
+      .join(' '),
     date: started.toISOString(),
     machine: machine(),
     pinning,
     settings: {
+      wait_quiet_s: WAIT_QUIET_S,
       duration_s: DURATION_S,
       warmup_s: WARMUP_S,
       connections: CONNECTIONS,
@@ -386,10 +540,25 @@ async function main() {
   if (SHORT) {
     results.notes.push(
       `BENCH_DURATION_S=${DURATION_S} < 5: memory run over ${MEMORY_USERS.toLocaleString('en')} users instead of 1,000,000` +
-        (REDIS_URL ? `, ${SEEDED_ANSWERS.toLocaleString('en')} seeded Redis answers instead of 1,000,000` : ''),
+        (REDIS_URL
+          ? `, ${SEEDED_ANSWERS.toLocaleString('en')} seeded Redis answers instead of 1,000,000`
+          : ''),
     );
   }
   const problems = [];
+
+  // Is the machine quiet? Everything else running skews every figure below.
+  {
+    const a = cpuSnapshot();
+    await sleep(1000);
+    const idle = cpuDelta(a, cpuSnapshot());
+    results.machine_busy_before_pct = idle.other;
+    if (idle.other >= 20) {
+      const msg = `the machine was already busy before the run (${idle.other}% of a CPU used by other processes)`;
+      console.warn(`bench: warning: ${msg}`);
+      results.notes.push(msg);
+    }
+  }
 
   // --- the service ---------------------------------------------------------------------------
   const appPort = await freePort();
@@ -406,7 +575,9 @@ async function main() {
   if (DB_URL) appEnv.DATABASE_URL = DB_URL;
   else appEnv.PGLITE_DATA_DIR = 'memory://';
   if (REDIS_URL) appEnv.REDIS_URL = REDIS_URL;
-  console.log(`bench: starting the service on :${appPort} (${DB_URL ? 'PostgreSQL' : 'PGlite'}, ${REDIS_URL ? 'Redis' : 'in-process cache'})`);
+  console.log(
+    `bench: starting the service on :${appPort} (${DB_URL ? 'PostgreSQL' : 'PGlite'}, ${REDIS_URL ? 'Redis' : 'in-process cache'})`,
+  );
   const app = startChild('service', [MAIN], appEnv);
   const health = await waitHealthy(app, appBase);
   results.backends = {
@@ -419,12 +590,17 @@ async function main() {
       ? 'real PostgreSQL + Redis (external servers, not pinned)'
       : `database: ${results.backends.database === 'pglite' ? 'embedded PGlite (memory://, in the service process)' : 'real PostgreSQL (external, not pinned)'}; ` +
         `shared cache: ${results.backends.cache === 'memory' ? 'in-process store' : 'real Redis (external, not pinned)'}`;
+  results.service_rss_kb_after_start = rssKb(app.pid).rss;
   if (health?.status !== 'ok') problems.push(`service health is ${JSON.stringify(health)}`);
 
   const stats = async () => (await request('GET', `${appBase}/cache/stats`)).body;
   const update = async (flag, pctValue) => {
-    const r = await request('POST', `${appBase}/flags/${flag}/update?enabled=true&rollout_percentage=${pctValue}`);
-    if (r.status !== 200) throw new Error(`update ${flag} -> HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    const r = await request(
+      'POST',
+      `${appBase}/flags/${flag}/update?enabled=true&rollout_percentage=${pctValue}`,
+    );
+    if (r.status !== 200)
+      throw new Error(`update ${flag} -> HTTP ${r.status} ${JSON.stringify(r.body)}`);
     return r;
   };
 
@@ -432,7 +608,10 @@ async function main() {
   const listed = await request('GET', `${appBase}/flags`);
   if (listed.status !== 200) throw new Error(`GET /flags -> HTTP ${listed.status}`);
   const flagTable = Object.fromEntries(
-    listed.body.flags.map((f) => [f.flag_name, { enabled: f.enabled, rollout_percentage: f.rollout_percentage }]),
+    listed.body.flags.map((f) => [
+      f.flag_name,
+      { enabled: f.enabled, rollout_percentage: f.rollout_percentage },
+    ]),
   );
   const missing = SEED_FLAGS.filter((f) => !(f in flagTable));
   if (missing.length) throw new Error(`seed flags missing from the service: ${missing.join(', ')}`);
@@ -470,9 +649,16 @@ async function main() {
         if (b.status !== 200 || b.body.enabled !== expected) baseWrong++;
       }
     }
-    results.checks.rollout_agreement = { checked, service_wrong: appWrong, baseline_wrong: baseWrong, examples };
-    if (appWrong) problems.push(`service disagrees with the rollout rule on ${appWrong}/${checked} answers`);
-    if (baseWrong) problems.push(`baseline disagrees with the rollout rule on ${baseWrong}/${checked} answers`);
+    results.checks.rollout_agreement = {
+      checked,
+      service_wrong: appWrong,
+      baseline_wrong: baseWrong,
+      examples,
+    };
+    if (appWrong)
+      problems.push(`service disagrees with the rollout rule on ${appWrong}/${checked} answers`);
+    if (baseWrong)
+      problems.push(`baseline disagrees with the rollout rule on ${baseWrong}/${checked} answers`);
   }
 
   const scenario = (name, data) => {
@@ -480,18 +666,53 @@ async function main() {
     const l = data.latency_ms;
     console.log(
       `  ${name.padEnd(18)} ${fmt(data.rps, 0).padStart(8)} req/s  p50 ${fmt(l.p50, 3)} ms  p99 ${fmt(l.p99, 3)} ms` +
-        `  errors ${pct(data.error_rate)}${data.hit_rate ? `  hit ${pct(data.hit_rate.rate)}` : ''}`,
+        `  errors ${pct(data.error_rate)}${data.hit_rate ? `  hit ${pct(data.hit_rate.rate)}` : ''}` +
+        `  cpu server/loadgen/other ${data.cpu_pct.server}/${data.cpu_pct.loadgen}/${data.cpu_pct.other}%`,
     );
-    if (data.error_rate > ERROR_BUDGET) problems.push(`${name}: error rate ${pct(data.error_rate)} > 1%`);
+    if (data.target_rate && data.rps < 0.95 * data.target_rate) {
+      results.notes.push(
+        `${name}: achieved ${Math.round(data.rps)} req/s of the ${data.target_rate} targeted`,
+      );
+    }
+    if (data.cpu_pct.loadgen >= 95 && !data.target_rate) {
+      results.notes.push(
+        `${name}: the load generator was at ${data.cpu_pct.loadgen}% of its CPU, so it may have limited this figure`,
+      );
+    }
+    if (data.cpu_pct.other >= 25) {
+      results.notes.push(
+        `${name}: other processes used ${data.cpu_pct.other}% of a CPU during the run (PostgreSQL, Redis or unrelated work)`,
+      );
+    }
+    if (data.error_rate > ERROR_BUDGET)
+      problems.push(`${name}: error rate ${pct(data.error_rate)} > 1%`);
+  };
+
+  const gate = async (name, pid) => {
+    if (WAIT_QUIET_S <= 0) return;
+    const q = await waitQuiet([pid]);
+    if (!q.waited)
+      results.notes.push(
+        `${name}: started although other processes used ${q.other}% of a CPU (waited ${WAIT_QUIET_S} s)`,
+      );
   };
 
   const runLoad = async (base, opts) => {
+    await gate('baseline-check', opts.pid);
     await load({ base, ...opts, seconds: WARMUP_S, amount: undefined, maxSeconds: undefined });
     return load({ base, seconds: DURATION_S, ...opts });
   };
 
   const appLoad = async (name, layers, opts) => {
-    await load({ base: appBase, ...opts, seconds: WARMUP_S, amount: undefined, maxSeconds: undefined });
+    opts = { pid: app.pid, ...opts };
+    await gate(name, app.pid);
+    await load({
+      base: appBase,
+      ...opts,
+      seconds: WARMUP_S,
+      amount: undefined,
+      maxSeconds: undefined,
+    });
     const before = await stats();
     const r = await load({ base: appBase, seconds: DURATION_S, ...opts });
     const after = await stats();
@@ -503,17 +724,26 @@ async function main() {
     return r;
   };
 
-  console.log(`bench: ${DURATION_S} s per scenario after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections; pinning: ${pinning}`);
+  console.log(
+    `bench: ${DURATION_S} s per scenario after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections; pinning: ${pinning}`,
+  );
 
   // a. baseline (the service is idle meanwhile)
-  scenario('baseline-check', await runLoad(baseBase, { pathFor: checkPath(SEED_FLAGS, USERS) }));
+  scenario(
+    'baseline-check',
+    await runLoad(baseBase, { pathFor: checkPath(SEED_FLAGS, USERS), pid: baseline.pid }),
+  );
   await stopChild(baseline);
 
   // b. check-hit
-  scenario('check-hit', await appLoad('check-hit', ['check'], { pathFor: checkPath(SEED_FLAGS, USERS) }));
+  scenario(
+    'check-hit',
+    await appLoad('check-hit', ['check'], { pathFor: checkPath(SEED_FLAGS, USERS) }),
+  );
 
   // h. memory: straight after check-hit, many more distinct users
   {
+    await gate('memory', app.pid);
     const before = rssKb(app.pid);
     let peak = before.rss;
     const sampler = setInterval(() => {
@@ -527,6 +757,7 @@ async function main() {
       seconds: DURATION_S,
       amount: MEMORY_USERS,
       maxSeconds: MEMORY_MAX_S,
+      pid: app.pid,
     });
     const s1 = await stats();
     clearInterval(sampler);
@@ -544,14 +775,19 @@ async function main() {
       `    RSS ${(before.rss / 1024).toFixed(1)} MiB -> ${(after.rss / 1024).toFixed(1)} MiB (peak ${(peak / 1024).toFixed(1)} MiB) over ${r.distinct_users.toLocaleString('en')} distinct users`,
     );
     if (r.responses < MEMORY_USERS) {
-      results.notes.push(`memory run stopped after ${MEMORY_MAX_S} s with ${r.responses} of ${MEMORY_USERS} users requested`);
+      results.notes.push(
+        `memory run stopped after ${MEMORY_MAX_S} s with ${r.responses} of ${MEMORY_USERS} users requested`,
+      );
     }
   }
 
   // c. check at a fixed rate
   scenario(
     'check-fixed-rate',
-    await appLoad('check-fixed-rate', ['check'], { pathFor: checkPath(SEED_FLAGS, USERS), overallRate: FIXED_RATE }),
+    await appLoad('check-fixed-rate', ['check'], {
+      pathFor: checkPath(SEED_FLAGS, USERS),
+      overallRate: FIXED_RATE,
+    }),
   );
 
   // d. details
@@ -590,7 +826,9 @@ async function main() {
     const pathFor = (k) => {
       const flag = flags[k % flags.length];
       const user = `user-${Math.floor(k / 10) % USERS}`;
-      return k % 2 === 0 ? `/flags/${flag}/check?user_id=${user}` : `/flags/${flag}?user_id=${user}`;
+      return k % 2 === 0
+        ? `/flags/${flag}/check?user_id=${user}`
+        : `/flags/${flag}?user_id=${user}`;
     };
     const r = await appLoad('mixed', ['check', 'endpoint'], { pathFor });
     stopUpdates = true;
@@ -601,11 +839,16 @@ async function main() {
     let stale = 0;
     for (let u = 0; u < 200; u++) {
       const a = await request('GET', `${appBase}/flags/${MIXED_FLAG}/check?user_id=user-${u}`);
-      if (a.body?.enabled !== isEnabledFor({ enabled: true, rollout_percentage: finalPct }, MIXED_FLAG, `user-${u}`)) stale++;
+      if (
+        a.body?.enabled !==
+        isEnabledFor({ enabled: true, rollout_percentage: finalPct }, MIXED_FLAG, `user-${u}`)
+      )
+        stale++;
     }
     r.updates = { ...quantiles(updateLatencies), errors: updateErrors };
     r.after_update_wrong_answers = { checked: 200, wrong: stale };
-    if (stale) problems.push(`mixed: ${stale}/200 check answers ignored an update made just before`);
+    if (stale)
+      problems.push(`mixed: ${stale}/200 check answers ignored an update made just before`);
     if (updateErrors) problems.push(`mixed: ${updateErrors} updates failed`);
     scenario('mixed', r);
     console.log(
@@ -627,7 +870,12 @@ async function main() {
           errors++;
         }
       }
-      return { ...quantiles(ms), errors, error_rate: errors / UPDATES, revision: last?.body?.revision };
+      return {
+        ...quantiles(ms),
+        errors,
+        error_rate: errors / UPDATES,
+        revision: last?.body?.revision,
+      };
     };
     for (let n = 0; n < 10; n++) await update(UPDATE_FLAG, 50); // warm-up
     results.update_latency = { plain: await sequential() };
@@ -650,19 +898,29 @@ async function main() {
         seeded_answers: SEEDED_ANSWERS,
         seeded_revision: revision,
         seed_seconds: seedSeconds,
-        dbsize: { before_seed: dbsizeBefore, after_seed: dbsizeSeeded, after_updates: dbsizeAfter, after_cleanup: dbsizeCleaned },
+        dbsize: {
+          before_seed: dbsizeBefore,
+          after_seed: dbsizeSeeded,
+          after_updates: dbsizeAfter,
+          after_cleanup: dbsizeCleaned,
+        },
       };
     } else {
       results.update_latency.with_cached_answers = null;
-      results.notes.push('update latency with cached answers needs a real Redis (BENCH_REDIS_URL): skipped');
+      results.notes.push(
+        'update latency with cached answers needs a real Redis (BENCH_REDIS_URL): skipped',
+      );
     }
     for (const [k, v] of Object.entries(results.update_latency)) {
       if (!v) continue;
       console.log(
         `  update-latency ${k.padEnd(20)} n=${v.count} p50 ${fmt(v.p50, 2)} ms  p95 ${fmt(v.p95, 2)} ms  p99 ${fmt(v.p99, 2)} ms  max ${fmt(v.max, 2)} ms` +
-          (v.dbsize ? `  DBSIZE ${v.dbsize.before_seed} -> ${v.dbsize.after_seed} (seeded) -> ${v.dbsize.after_updates} (after updates)` : ''),
+          (v.dbsize
+            ? `  DBSIZE ${v.dbsize.before_seed} -> ${v.dbsize.after_seed} (seeded) -> ${v.dbsize.after_updates} (after updates)`
+            : ''),
       );
-      if (v.error_rate > ERROR_BUDGET) problems.push(`update-latency ${k}: ${v.errors} of ${UPDATES} updates failed`);
+      if (v.error_rate > ERROR_BUDGET)
+        problems.push(`update-latency ${k}: ${v.errors} of ${UPDATES} updates failed`);
     }
   }
 
@@ -692,12 +950,23 @@ async function main() {
   console.log(`bench: wrote ${path.relative(ROOT, RESULTS)} in ${results.elapsed_s.toFixed(0)} s`);
   if (process.env.BENCH_WRITE_DOCS === '1') {
     fs.mkdirSync(path.dirname(DOCS), { recursive: true });
-    fs.writeFileSync(DOCS, renderDocs(results, table));
+    fs.writeFileSync(DOCS, await formatMarkdown(renderDocs(results, table)));
     console.log(`bench: wrote ${path.relative(ROOT, DOCS)}`);
   }
   if (problems.length) {
     console.error(`bench: FAILED\n  ${problems.join('\n  ')}`);
     process.exitCode = 1;
+  }
+}
+
+/** The page as the repository's prettier config would write it, so `prettier --check` passes. */
+async function formatMarkdown(text) {
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(DOCS)) ?? {};
+    return await prettier.format(text, { ...options, filepath: DOCS });
+  } catch {
+    return text;
   }
 }
 
@@ -713,10 +982,18 @@ const DESCRIPTIONS = {
 
 function renderTable(r) {
   const rows = [
-    '| scenario | what | req/s | p50 ms | p99 ms | p99.9 ms | errors | cache hit rate | req/s vs baseline | p99 vs baseline |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| scenario | what | req/s | p50 ms | p99 ms | p99.9 ms | errors | cache hit rate | req/s vs baseline | p99 vs baseline | CPU % server / load gen / other |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
-  const order = ['baseline-check', 'check-hit', 'check-fixed-rate', 'details', 'list', 'mixed', 'memory'];
+  const order = [
+    'baseline-check',
+    'check-hit',
+    'check-fixed-rate',
+    'details',
+    'list',
+    'mixed',
+    'memory',
+  ];
   for (const name of order) {
     const s = r.scenarios[name];
     if (!s) continue;
@@ -724,7 +1001,7 @@ function renderTable(r) {
     const hit = s.hit_rate ? `${pct(s.hit_rate.rate)} (${s.layers.join('+')})` : 'n/a';
     rows.push(
       `| ${name} | ${DESCRIPTIONS[name]} | ${fmt(s.rps, 0)} | ${fmt(s.latency_ms.p50, 3)} | ${fmt(s.latency_ms.p99, 3)} | ${fmt(s.latency_ms.p999, 3)} | ` +
-        `${pct(s.error_rate)} | ${hit} | ${ratio ? fmt(ratio.throughput_vs_baseline, 2) + 'x' : '1.00x'} | ${ratio ? fmt(ratio.p99_vs_baseline, 1) + 'x' : '1.0x'} |`,
+        `${pct(s.error_rate)} | ${hit} | ${ratio ? fmt(ratio.throughput_vs_baseline, 2) + 'x' : '1.00x'} | ${ratio ? fmt(ratio.p99_vs_baseline, 1) + 'x' : '1.0x'} | ${s.cpu_pct.server} / ${s.cpu_pct.loadgen} / ${s.cpu_pct.other} |`,
     );
   }
   const u = [
@@ -732,7 +1009,9 @@ function renderTable(r) {
     '|---|--:|--:|--:|--:|--:|--:|---|',
   ];
   const ul = r.update_latency;
-  u.push(`| plain | ${ul.plain.count} | ${fmt(ul.plain.p50)} | ${fmt(ul.plain.p95)} | ${fmt(ul.plain.p99)} | ${fmt(ul.plain.max)} | ${ul.plain.errors} | - |`);
+  u.push(
+    `| plain | ${ul.plain.count} | ${fmt(ul.plain.p50)} | ${fmt(ul.plain.p95)} | ${fmt(ul.plain.p99)} | ${fmt(ul.plain.max)} | ${ul.plain.errors} | - |`,
+  );
   if (ul.with_cached_answers) {
     const w = ul.with_cached_answers;
     u.push(
@@ -769,7 +1048,7 @@ function renderDocs(r, table) {
     '',
     '```sh',
     'npm run build',
-    `${r.env.BENCH_DATABASE_URL === '(set)' ? 'BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/edgeflags_bench ' : ''}${r.env.BENCH_REDIS_URL === '(set)' ? 'BENCH_REDIS_URL=redis://127.0.0.1:6379/12 ' : ''}BENCH_WRITE_DOCS=1 BENCH_DURATION_S=${r.settings.duration_s} node bench/run.mjs`,
+    r.command_line,
     '```',
     '',
     `- Date: ${r.date}`,
@@ -777,7 +1056,7 @@ function renderDocs(r, table) {
     `- Backends: ${r.backends.summary}`,
     `- Pinning: ${r.pinning}. PostgreSQL and Redis, when used, are separate servers and are not pinned: they share the two CPUs with the service and the load generator.`,
     `- Load: autocannon 9 (programmatic), ${r.settings.connections} connections, ${r.settings.duration_s} s per scenario after a discarded ${r.settings.warmup_s} s warm-up; scenarios run one after the other, so the baseline and the service are never loaded at the same time. Requests cycle through ${r.settings.users.toLocaleString('en')} user ids (\`user-0\`..) and the 4 seed flags.`,
-    '- Latency: measured per response by the load generator (sub-millisecond resolution), so it includes the load generator\'s own queueing. Saturated runs keep 50 requests in flight, so their latency is mostly queueing: p50 is roughly 50 / throughput.',
+    "- Latency: measured per response by the load generator (sub-millisecond resolution), so it includes the load generator's own queueing. Saturated runs keep 50 requests in flight, so their latency is mostly queueing: p50 is roughly 50 / throughput.",
     '- Cache hit rate: from `GET /cache/stats` counters before and after the measured part (the check layer for checks, the endpoint layer for details, the list layer for the list).',
     '',
     '## Results',
@@ -797,7 +1076,8 @@ function renderDocs(r, table) {
     `- Memory: the service's RSS went from ${mib(mem.rss_kb.before)} to ${mib(mem.rss_kb.after)} (highest sample ${mib(mem.rss_kb.peak_sampled)}) over ${mem.distinct_users.toLocaleString('en')} check requests each from a new user id (${fmt(mem.rps, 0)} req/s, hit rate ${pct(mem.hit_rate.rate)}). The hot path keeps flag data, not per-user answers, in process memory.`,
   ];
   if (r.notes.length) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
-  if (r.problems.length) lines.push('', '## Problems seen in this run', '', ...r.problems.map((p) => `- ${p}`));
+  if (r.problems.length)
+    lines.push('', '## Problems seen in this run', '', ...r.problems.map((p) => `- ${p}`));
   lines.push(
     '',
     '## Reproducing',

@@ -24,7 +24,7 @@ describe('bad and hostile input (e2e)', () => {
     ['enabled=1', 'enabled'],
     ['enabled=true&rollout_percent=75', 'rollout_percent'],
   ])('rejects ?%s with a 400 naming %s, changing nothing', async (query, field) => {
-    const res = await t.http.post(`/flags/new_checkout_flow/update?${query}`).expect(400);
+    const res = await t.admin.post(`/flags/new_checkout_flow/update?${query}`).expect(400);
     expect(res.body.statusCode).toBe(400);
     expect(res.body.field).toBe(field);
     expect(res.body.message).toContain(field);
@@ -38,16 +38,16 @@ describe('bad and hostile input (e2e)', () => {
     [{ metadata: { big: 'x'.repeat(20_000) } }, 'metadata'],
     [{ enabled: true, color: 'red' }, 'color'],
   ])('rejects the body %j with a 400 naming %s', async (body, field) => {
-    const res = await t.http.post('/flags/new_checkout_flow/update').send(body).expect(400);
+    const res = await t.admin.post('/flags/new_checkout_flow/update').send(body).expect(400);
     expect(res.body.field).toBe(field);
     await expectUnchanged();
   });
 
   it('rejects an update with nothing to change, and a field given twice with two values', async () => {
     expect(
-      (await t.http.post('/flags/new_checkout_flow/update').expect(400)).body.message,
+      (await t.admin.post('/flags/new_checkout_flow/update').expect(400)).body.message,
     ).toContain('nothing to update');
-    const res = await t.http
+    const res = await t.admin
       .post('/flags/new_checkout_flow/update?enabled=true')
       .send({ enabled: false })
       .expect(400);
@@ -56,12 +56,12 @@ describe('bad and hostile input (e2e)', () => {
   });
 
   it('rejects malformed JSON and oversized bodies with a 4xx', async () => {
-    const bad = await t.http
+    const bad = await t.admin
       .post('/flags/new_checkout_flow/update')
       .set('content-type', 'application/json')
       .send('{"enabled": tru');
     expect(bad.status).toBe(400);
-    const big = await t.http
+    const big = await t.admin
       .post('/flags/new_checkout_flow/update')
       .send({ metadata: { a: 'x'.repeat(200_000) } });
     expect(big.status).toBe(413);
@@ -79,8 +79,8 @@ describe('bad and hostile input (e2e)', () => {
     for (const res of [
       await t.http.get(`/flags/${name}/check?user_id=u`),
       await t.http.get(`/flags/${name}`),
-      await t.http.post(`/flags/${name}/update?enabled=true`),
-      await t.http.delete(`/flags/${name}/cache`),
+      await t.admin.post(`/flags/${name}/update?enabled=true`),
+      await t.admin.delete(`/flags/${name}/cache`),
     ]) {
       expect(res.status).toBe(400);
       expect(res.body.field).toBe('flag_name');
@@ -105,7 +105,7 @@ describe('bad and hostile input (e2e)', () => {
 
   it('accepts the longest valid names and ids', async () => {
     const flag = `${uniqueFlag()}_`.padEnd(128, 'x');
-    await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
     const res = await t.http.get(`/flags/${flag}/check?user_id=${'ü'.repeat(256)}`).expect(200);
     expect(res.body.enabled).toBe(true);
   });

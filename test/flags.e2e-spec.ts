@@ -12,7 +12,7 @@ describe('flags API (e2e)', () => {
   describe('GET /flags/:flag_name/check', () => {
     it('answers miss, then hit, with the same value', async () => {
       const flag = uniqueFlag();
-      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
       const first = await t.http.get(`/flags/${flag}/check?user_id=user123`).expect(200);
       expect(first.body).toEqual({ enabled: true, _cache: 'miss' });
       const second = await t.http.get(`/flags/${flag}/check?user_id=user123`).expect(200);
@@ -32,7 +32,7 @@ describe('flags API (e2e)', () => {
         false,
       );
       const flag = uniqueFlag();
-      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
       expect((await t.http.get(`/flags/${flag}/check`).expect(200)).body.enabled).toBe(true);
     });
 
@@ -48,7 +48,7 @@ describe('flags API (e2e)', () => {
   describe('GET /flags/:flag_name', () => {
     it('returns the seed shape, miss then hit', async () => {
       const flag = uniqueFlag();
-      await t.http
+      await t.admin
         .post(`/flags/${flag}/update`)
         .send({ enabled: true, rollout_percentage: 50, metadata: { owner: 'growth' } })
         .expect(200);
@@ -71,7 +71,7 @@ describe('flags API (e2e)', () => {
   describe('GET /flags', () => {
     it('lists every flag with its status, then answers from the list cache', async () => {
       const flag = uniqueFlag();
-      await t.http.post(`/flags/${flag}/update?enabled=false&rollout_percentage=30`).expect(200);
+      await t.admin.post(`/flags/${flag}/update?enabled=false&rollout_percentage=30`).expect(200);
       const first = await t.http.get('/flags').expect(200);
       expect(first.body._cache).toBe('miss');
       expect(first.body.count).toBe(first.body.flags.length);
@@ -111,7 +111,7 @@ describe('flags API (e2e)', () => {
   describe('POST /flags/:flag_name/update', () => {
     it('creates a missing flag (the seed updates new_feature) and reports it', async () => {
       const flag = uniqueFlag('new_feature');
-      const res = await t.http
+      const res = await t.admin
         .post(`/flags/${flag}/update?enabled=true&rollout_percentage=10`)
         .expect(200);
       expect(res.body).toMatchObject({
@@ -119,7 +119,7 @@ describe('flags API (e2e)', () => {
         created: true,
         flag_data: { enabled: true, rollout_percentage: 10, metadata: {} },
       });
-      const again = await t.http.post(`/flags/${flag}/update?rollout_percentage=20`).expect(200);
+      const again = await t.admin.post(`/flags/${flag}/update?rollout_percentage=20`).expect(200);
       expect(again.body).toMatchObject({
         created: false,
         flag_data: { enabled: true, rollout_percentage: 20 },
@@ -129,7 +129,7 @@ describe('flags API (e2e)', () => {
 
     it('invalidates every layer: the next reads say miss and return the new value', async () => {
       const flag = uniqueFlag();
-      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
       // Warm every layer.
       await t.http.get(`/flags/${flag}/check?user_id=u1`);
       await t.http.get(`/flags/${flag}?user_id=u1`);
@@ -138,7 +138,7 @@ describe('flags API (e2e)', () => {
       expect((await t.http.get(`/flags/${flag}?user_id=u1`)).body._cache).toBe('hit');
       expect((await t.http.get('/flags')).body._cache).toBe('hit');
 
-      await t.http.post(`/flags/${flag}/update?enabled=false`).expect(200);
+      await t.admin.post(`/flags/${flag}/update?enabled=false`).expect(200);
 
       expect((await t.http.get(`/flags/${flag}/check?user_id=u1`)).body).toEqual({
         enabled: false,
@@ -155,11 +155,11 @@ describe('flags API (e2e)', () => {
 
     it('accepts a JSON body with metadata, replacing metadata as a whole', async () => {
       const flag = uniqueFlag();
-      await t.http
+      await t.admin
         .post(`/flags/${flag}/update`)
         .send({ enabled: true, metadata: { a: 1, b: 2 } })
         .expect(200);
-      const res = await t.http
+      const res = await t.admin
         .post(`/flags/${flag}/update`)
         .send({ metadata: { c: 3 } })
         .expect(200);
@@ -172,7 +172,7 @@ describe('flags API (e2e)', () => {
 
     it('reads the cold path from the database once, then from cache', async () => {
       const flag = uniqueFlag();
-      await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=50`).expect(200);
+      await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=50`).expect(200);
       const before = t.stats.dbReads;
       for (let i = 0; i < 20; i++)
         await t.http.get(`/flags/${flag}/check?user_id=user-${i}`).expect(200);
@@ -186,7 +186,7 @@ describe('flags API (e2e)', () => {
       await t.http.get('/flags/beta_features?user_id=u1');
       expect((await t.http.get('/flags/beta_features/check?user_id=u1')).body._cache).toBe('hit');
       const reads = t.stats.dbReads;
-      const res = await t.http.delete('/flags/beta_features/cache').expect(200);
+      const res = await t.admin.delete('/flags/beta_features/cache').expect(200);
       expect(res.body).toMatchObject({
         flag_name: 'beta_features',
         invalidated: ['check', 'endpoint', 'service', 'list'],
@@ -198,7 +198,7 @@ describe('flags API (e2e)', () => {
     });
 
     it('is 404 for an unknown flag', async () => {
-      await t.http.delete('/flags/no_such_flag/cache').expect(404);
+      await t.admin.delete('/flags/no_such_flag/cache').expect(404);
     });
   });
 

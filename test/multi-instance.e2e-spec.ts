@@ -31,7 +31,7 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
 
   it('an update on one instance reaches the other in milliseconds (pub/sub)', async () => {
     const flag = uniqueFlag();
-    await a.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
     await waitFor(
       async () => (await b.http.get(`/flags/${flag}/check?user_id=u`)).status === 200,
       2000,
@@ -40,7 +40,7 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
     for (let i = 0; i < 20; i++) {
       const on = i % 2 === 1;
       expect(await enabledOn(b, flag, 'u')).toBe(!on); // B holds the old value in its edge cache
-      await a.http.post(`/flags/${flag}/update?enabled=${on}`).expect(200);
+      await a.admin.post(`/flags/${flag}/update?enabled=${on}`).expect(200);
       delays.push(await waitFor(async () => (await enabledOn(b, flag, 'u')) === on, 2000, 1));
     }
     delays.sort((x, y) => x - y);
@@ -55,7 +55,7 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
   it('a manual invalidation on one instance makes the other reload', async () => {
     await enabledOn(b, 'experimental_api', 'u1');
     expect((await b.http.get('/flags/experimental_api/check?user_id=u1')).body._cache).toBe('hit');
-    await a.http.delete('/flags/experimental_api/cache').expect(200);
+    await a.admin.delete('/flags/experimental_api/cache').expect(200);
     await waitFor(
       async () =>
         (await b.http.get('/flags/experimental_api/check?user_id=u2')).body._cache === 'miss',
@@ -65,7 +65,7 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
 
   it('500 concurrent misses of one flag cost one database read per instance (single-flight)', async () => {
     const flag = uniqueFlag();
-    await a.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=50`).expect(200);
+    await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=50`).expect(200);
     await waitFor(() => b.edge.revisionOf(flag) !== undefined, 2000);
     const before = b.stats.dbReads;
     const responses = await Promise.all(
@@ -79,7 +79,7 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
 
   it('an instance that never loaded a flag serves it from Redis, not PostgreSQL, once another did', async () => {
     const flag = uniqueFlag();
-    await a.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
     await a.http.get(`/flags/${flag}/check?user_id=x`).expect(200); // A loads it: data now in Redis
     await waitFor(() => b.edge.revisionOf(flag) !== undefined, 2000);
     const before = b.stats.dbReads;

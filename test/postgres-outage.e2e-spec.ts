@@ -22,7 +22,7 @@ describeShared('PostgreSQL outage (e2e)', () => {
       SYNC_INTERVAL_MS: '200',
     });
     flag = uniqueFlag();
-    await t.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
     expect((await t.http.get(`/flags/${flag}/check?user_id=warm`).expect(200)).body._cache).toBe(
       'miss',
     );
@@ -56,18 +56,18 @@ describeShared('PostgreSQL outage (e2e)', () => {
 
     // Writes fail fast and clearly, and write nothing.
     const started = performance.now();
-    const refused = await t.http.post(`/flags/${flag}/update?enabled=false`);
+    const refused = await t.admin.post(`/flags/${flag}/update?enabled=false`);
     expect(refused.status).toBe(503);
     expect(refused.body.message).toMatch(/database unavailable/);
     expect(performance.now() - started).toBeLessThan(5000);
-    expect((await t.http.delete(`/flags/${flag}/cache`)).status).toBe(503);
+    expect((await t.admin.delete(`/flags/${flag}/cache`)).status).toBe(503);
 
     const health = await t.http.get('/health').expect(200);
     expect(health.body.database.status).toBe('down');
 
     proxy.restore();
     await waitFor(
-      async () => (await t.http.post(`/flags/${flag}/update?enabled=false`)).status === 200,
+      async () => (await t.admin.post(`/flags/${flag}/update?enabled=false`)).status === 200,
       10_000,
       200,
     );

@@ -31,8 +31,10 @@ describeShared('Redis outage (e2e)', () => {
   it('keeps answering, accepts updates and converges when Redis goes away and comes back', async () => {
     const flag = uniqueFlag();
     const other = uniqueFlag();
-    await writer.http.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
-    await writer.http
+    await writer.admin
+      .post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`)
+      .expect(200);
+    await writer.admin
       .post(`/flags/${other}/update?enabled=true&rollout_percentage=100`)
       .expect(200);
     for (const t of [writer, polling, subscriber]) {
@@ -64,7 +66,7 @@ describeShared('Redis outage (e2e)', () => {
     });
 
     // Updates still succeed: PostgreSQL is the source of truth.
-    await writer.http.post(`/flags/${flag}/update?enabled=false`).expect(200);
+    await writer.admin.post(`/flags/${flag}/update?enabled=false`).expect(200);
     expect(await enabledOn(writer, flag)).toBe(false);
     // Without pub/sub, the poll carries the change.
     const viaPoll = await waitFor(async () => !(await enabledOn(polling, flag)), 3000, 20);
@@ -84,7 +86,7 @@ describeShared('Redis outage (e2e)', () => {
     const received = subscriber.stats.invalidationsReceived;
     await waitFor(
       async () => {
-        await writer.http.post(`/flags/${flag}/update?enabled=true`).expect(200);
+        await writer.admin.post(`/flags/${flag}/update?enabled=true`).expect(200);
         return subscriber.stats.invalidationsReceived > received;
       },
       5000,

@@ -12,6 +12,9 @@ import { createApp } from '../../apps/api/src/create-app';
 /** True when the suite runs against real servers (CI); false on the embedded defaults. */
 export const REAL_BACKENDS = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
+/** The admin token every test app is configured with (name `e2e`). */
+export const ADMIN_SECRET = 'e2e-admin-secret-0123456789';
+
 export function testEnv(
   overrides: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
@@ -21,13 +24,18 @@ export function testEnv(
     PGLITE_DATA_DIR: 'memory://',
     LOG_LEVEL: 'error',
     SYNC_INTERVAL_MS: '1000',
+    ADMIN_TOKENS: `e2e:${ADMIN_SECRET}`,
+    AUTH_FAILURE_LIMIT: '1000',
     ...overrides,
   };
 }
 
 export interface TestApp {
   app: NestFastifyApplication;
+  /** No credentials: reads, and admin calls that must be refused. */
   http: TestAgent;
+  /** With the admin token. */
+  admin: TestAgent;
   stats: CacheStats;
   edge: EdgeCache;
   close(): Promise<void>;
@@ -40,6 +48,7 @@ export async function startApp(
   return {
     app,
     http: request(app.getHttpServer()),
+    admin: request.agent(app.getHttpServer()).set('Authorization', `Bearer ${ADMIN_SECRET}`),
     stats: app.get(CacheStats),
     edge: app.get(EdgeCache),
     close: () => app.close(),

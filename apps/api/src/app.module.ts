@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
 import { CacheModule } from '@app/cache';
-import { ConfigModule } from '@app/config';
+import { ConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { FlagsModule } from '@app/flags';
 import { HealthController } from './health/health.controller';
@@ -9,10 +10,16 @@ import { HealthService } from './health/health.service';
 @Module({})
 export class AppModule {
   /** `env` defaults to process.env; the e2e suite passes its own to boot several instances. */
-  static forRoot(env?: Record<string, string | undefined>): DynamicModule {
+  static forRoot(env: Record<string, string | undefined> = process.env): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), DatabaseModule, CacheModule, FlagsModule],
+      imports: [
+        ConfigModule.forRoot(env),
+        AuthModule.forRoot(loadConfig(env)),
+        DatabaseModule,
+        CacheModule,
+        FlagsModule,
+      ],
       controllers: [HealthController],
       providers: [HealthService],
     };

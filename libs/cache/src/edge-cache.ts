@@ -61,6 +61,15 @@ export class EdgeCache {
     return true;
   }
 
+  /** The flag was archived (at `revision`): from now on it is not a flag, until a newer revision says otherwise. */
+  forget(name: string, revision: number): void {
+    const known = this.revisions.get(name);
+    if (known !== undefined && known > revision) return;
+    this.revisions.delete(name);
+    this.entries.delete(name);
+    if (revision > this.highest) this.highest = revision;
+  }
+
   /** Newest revision known for the flag, or undefined when this instance has never heard of it. */
   revisionOf(name: string): number | undefined {
     return this.revisions.get(name);

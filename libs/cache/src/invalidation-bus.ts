@@ -51,11 +51,15 @@ export class InvalidationBus implements OnApplicationBootstrap {
     this.reconnectListeners.push(listener);
   }
 
-  publish(flag: string, revision: number): void {
+  /** `archived`: the flag is gone at this revision (receivers forget it instead of reloading it). */
+  publish(flag: string, revision: number, archived = false): void {
     if (this.redis === null || !this.redis.isReady) return;
     this.stats.invalidationsSent++;
     this.redis.commands
-      .publish(CacheKeys.invalidationChannel, JSON.stringify({ f: flag, r: revision }))
+      .publish(
+        CacheKeys.invalidationChannel,
+        JSON.stringify(archived ? { f: flag, r: revision, a: 1 } : { f: flag, r: revision }),
+      )
       .catch(() => {
         this.stats.redisErrors++;
       });
@@ -63,10 +67,11 @@ export class InvalidationBus implements OnApplicationBootstrap {
 
   private receive(message: string): void {
     try {
-      const { f, r } = JSON.parse(message) as { f: unknown; r: unknown };
+      const { f, r, a } = JSON.parse(message) as { f: unknown; r: unknown; a?: unknown };
       if (typeof f !== 'string' || typeof r !== 'number') return;
       this.stats.invalidationsReceived++;
-      this.edge.noteRevision(f, r);
+      if (a === 1) this.edge.forget(f, r);
+      else this.edge.noteRevision(f, r);
     } catch {
       this.log.warn('ignored a malformed invalidation message');
     }

@@ -37,3 +37,41 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
   });
 });
+
+describe('auth configuration', () => {
+  const secret = 'correct-horse-battery-staple';
+
+  it('reads ADMIN_TOKENS, ADMIN_TOKEN and CLIENT_TOKENS, keeping digests only', () => {
+    const hashed = `ci:sha256:${'ab'.repeat(32)}`;
+    const c = loadConfig({
+      ADMIN_TOKENS: `ops:${secret},${hashed}`,
+      ADMIN_TOKEN: `${secret}-2`,
+      CLIENT_TOKENS: `web:${secret}-3`,
+    });
+    expect(c.auth.admin.map((t) => t.name)).toEqual(['ops', 'ci', 'admin']);
+    expect(c.auth.client.map((t) => t.name)).toEqual(['web']);
+    expect(JSON.stringify(c)).not.toContain(secret);
+  });
+
+  it.each([
+    ['ADMIN_TOKENS', 'nocolon'],
+    ['ADMIN_TOKENS', 'ops:short'],
+    ['ADMIN_TOKENS', `ops:${secret},ops:${secret}x`],
+    ['CLIENT_TOKENS', 'web:has space in it!!!!!!'],
+  ])('rejects %s=%s naming the variable, not the secret', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('has space');
+    }
+  });
+
+  it('refuses to start in production without an admin token, and starts open in development', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /NODE_ENV=production needs ADMIN_TOKENS or ADMIN_TOKEN/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_TOKEN: secret }).auth.admin).toHaveLength(1);
+    expect(loadConfig({}).auth.admin).toHaveLength(0);
+  });
+});

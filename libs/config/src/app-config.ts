@@ -9,6 +9,7 @@ import {
   Min,
   validateSync,
 } from 'class-validator';
+import { parseTokens, TokenCredential } from './tokens';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -50,6 +51,18 @@ export class EnvSchema {
   @IsIn(['true', 'false']) DB_MIGRATIONS_RUN: string = 'true';
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: string = 'log';
+
+  /** `name:secret` or `name:sha256:<hex>`, comma-separated: who may change flags. */
+  @IsOptional() @IsString() ADMIN_TOKENS?: string;
+  /** A single admin secret (name `admin`), for the simple case. */
+  @IsOptional() @IsString() ADMIN_TOKEN?: string;
+  /** When set, reads need one of these (or an admin token). */
+  @IsOptional() @IsString() CLIENT_TOKENS?: string;
+  /** Failed admin authentications allowed per client address and window before 429. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) AUTH_FAILURE_LIMIT: number = 10;
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_FAILURE_WINDOW_S: number = 60;
+  /** On SIGTERM, how long in-flight requests may take before the process exits anyway. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS: number = 10_000;
 }
 
 export interface AppConfig {
@@ -70,6 +83,13 @@ export interface AppConfig {
   ttl: { checkMs: number; endpointMs: number; serviceMs: number; listMs: number };
   edge: { maxFlags: number; syncIntervalMs: number };
   logLevel: string;
+  auth: {
+    admin: TokenCredential[];
+    client: TokenCredential[];
+    failureLimit: number;
+    failureWindowMs: number;
+  };
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +107,21 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       return `${err.property}=${JSON.stringify(String(defined[err.property] ?? ''))}: ${reasons}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const admin = parseTokens('ADMIN_TOKENS', e.ADMIN_TOKENS);
+  const single = parseTokens(
+    'ADMIN_TOKEN',
+    e.ADMIN_TOKEN === undefined ? undefined : `admin:${e.ADMIN_TOKEN}`,
+  );
+  const client = parseTokens('CLIENT_TOKENS', e.CLIENT_TOKENS);
+  const tokenErrors = [admin, single, client].filter((t): t is string => typeof t === 'string');
+  if (tokenErrors.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  ${tokenErrors.join('\n  ')}`);
+  const adminTokens = [...(admin as TokenCredential[]), ...(single as TokenCredential[])];
+  if (e.NODE_ENV === 'production' && adminTokens.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration:\n  NODE_ENV=production needs ADMIN_TOKENS or ADMIN_TOKEN: refusing to start with flag changes open to anyone',
+    );
   }
   const migrationsRun = e.DB_MIGRATIONS_RUN === 'true';
   return {
@@ -113,5 +148,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     edge: { maxFlags: e.EDGE_CACHE_MAX_FLAGS, syncIntervalMs: e.SYNC_INTERVAL_MS },
     logLevel: e.LOG_LEVEL,
+    auth: {
+      admin: adminTokens,
+      client: client as TokenCredential[],
+      failureLimit: e.AUTH_FAILURE_LIMIT,
+      failureWindowMs: e.AUTH_FAILURE_WINDOW_S * 1000,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -1,5 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** A flag's state as history records it (the API's field names). */
+export interface FlagState {
+  enabled: boolean;
+  rollout_percentage: number;
+  metadata: Record<string, unknown>;
+}
+
 /** Mapping of the `flags` table (created by migration, never synchronised). */
 @Entity('flags')
 export class FlagEntity {
@@ -24,4 +31,33 @@ export class FlagEntity {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Set when the flag is archived: the row and its history stay, the flag is no longer served. */
+  @Column({ name: 'archived_at', type: 'timestamptz', nullable: true })
+  archivedAt!: Date | null;
+}
+
+/** One recorded change (`flag_history`). */
+@Entity('flag_history')
+export class FlagHistoryEntity {
+  @PrimaryColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'flag_name', type: 'varchar', length: 128 })
+  flagName!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  action!: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  before!: FlagState | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  after!: FlagState | null;
+
+  @Column({ type: 'varchar', length: 64 })
+  actor!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }

@@ -10,8 +10,10 @@ import {
   UseInterceptors,
   ValidationPipe,
 } from '@nestjs/common';
+import { Actor, AdminOnly } from '@app/auth';
 import { CheckCacheInterceptor, EndpointCacheInterceptor } from '@app/cache';
 import { FlagNameParams } from './dto/flag-name.dto';
+import { HistoryQuery } from './dto/history-query.dto';
 import { toFlagPatch, UpdateFlagBody, UpdateFlagQuery } from './dto/update-flag.dto';
 import { UserQuery } from './dto/user-query.dto';
 import { FlagsService } from './flags.service';
@@ -49,16 +51,31 @@ export class FlagsController {
 
   @Post(':flag_name/update')
   @HttpCode(200)
+  @AdminOnly()
   update(
     @Param() { flag_name }: FlagNameParams,
     @Query(strict) query: UpdateFlagQuery,
     @Body(strict) body: UpdateFlagBody,
+    @Actor() actor: string,
   ) {
-    return this.flags.update(flag_name, toFlagPatch(query, body));
+    return this.flags.update(flag_name, toFlagPatch(query, body), actor);
   }
 
   @Delete(':flag_name/cache')
+  @AdminOnly()
   invalidate(@Param() { flag_name }: FlagNameParams) {
     return this.flags.invalidate(flag_name);
+  }
+
+  @Delete(':flag_name')
+  @AdminOnly()
+  archive(@Param() { flag_name }: FlagNameParams, @Actor() actor: string) {
+    return this.flags.archive(flag_name, actor);
+  }
+
+  @Get(':flag_name/history')
+  @AdminOnly()
+  history(@Param() { flag_name }: FlagNameParams, @Query(strict) { limit, cursor }: HistoryQuery) {
+    return this.flags.history(flag_name, limit, cursor);
   }
 }

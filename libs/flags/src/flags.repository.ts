@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, MoreThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
 import type { FlagSnapshot } from '@app/cache';
 import { isDatabaseUnavailable } from '@app/database';
-import { FlagEntity } from './flag.entity';
+import { FlagEntity, FlagHistoryEntity, FlagState } from './flag.entity';
 import { FlagsError } from './flags.errors';
 
 export interface FlagPatch {
@@ -12,47 +12,59 @@ export interface FlagPatch {
   metadata?: Record<string, unknown>;
 }
 
+export type ChangeAction = 'create' | 'update' | 'restore' | 'archive';
+
+export interface HistoryEntry {
+  id: string;
+  action: ChangeAction;
+  actor: string;
+  at: string;
+  before: FlagState | null;
+  after: FlagState | null;
+}
+
+export interface RevisionChange {
+  name: string;
+  revision: number;
+  archived: boolean;
+}
+
 /**
  * The port the service depends on (STYLE: services depend on a repository token, not on
  * TypeORM). Every method fails with FlagsError(DatabaseUnavailable) when PostgreSQL cannot serve.
+ * Every write takes a new revision and records its history in the same transaction.
  */
 export abstract class FlagsRepository {
+  /** A live (not archived) flag. */
   abstract findByName(name: string): Promise<FlagSnapshot | null>;
   abstract findAll(): Promise<FlagSnapshot[]>;
-  /** Names and revisions of flags whose revision is above `since` (all flags with 0). */
-  abstract revisionsSince(since: number): Promise<Array<{ name: string; revision: number }>>;
-  /** Creates or updates in one statement, taking a new revision. Fields left out keep their value. */
+  /** Flags, archived ones included, whose revision is above `since` (all flags with 0). */
+  abstract revisionsSince(since: number): Promise<RevisionChange[]>;
+  /** Creates, updates or restores an archived flag. Fields left out keep their value. */
   abstract upsert(
     name: string,
     patch: FlagPatch,
-  ): Promise<{ flag: FlagSnapshot; created: boolean }>;
-  /** Gives the flag a new revision without changing it (manual invalidation); null when it does not exist. */
+    actor: string,
+  ): Promise<{ flag: FlagSnapshot; action: ChangeAction }>;
+  /** Archives a live flag; the new revision, or null when there is no live flag of that name. */
+  abstract archive(name: string, actor: string): Promise<number | null>;
+  /** Gives a live flag a new revision without changing it (manual invalidation); null when there is none. */
   abstract bumpRevision(name: string): Promise<number | null>;
-  abstract ping(): Promise<void>;
+  /** Newest first; `before` is the id to continue after. Null when the flag has never existed. */
+  abstract history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null>;
 }
 
-interface FlagRow {
-  name: string;
-  enabled: boolean;
-  rollout_percentage: number;
-  metadata: Record<string, unknown>;
-  revision: string;
-}
-
-const COLUMNS = 'name, enabled, rollout_percentage, metadata, revision';
-const fromEntity = (e: FlagEntity): FlagSnapshot => ({
+const toSnapshot = (e: FlagEntity): FlagSnapshot => ({
   name: e.name,
   enabled: e.enabled,
   rolloutPercentage: e.rolloutPercentage,
   metadata: e.metadata,
   revision: Number(e.revision),
 });
-const toSnapshot = (r: FlagRow): FlagSnapshot => ({
-  name: r.name,
-  enabled: r.enabled,
-  rolloutPercentage: Number(r.rollout_percentage),
-  metadata: r.metadata,
-  revision: Number(r.revision),
+const toState = (e: FlagEntity): FlagState => ({
+  enabled: e.enabled,
+  rollout_percentage: e.rolloutPercentage,
+  metadata: e.metadata,
 });
 
 @Injectable()
@@ -60,46 +72,56 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(FlagEntity) private readonly flags: Repository<FlagEntity>,
+    @InjectRepository(FlagHistoryEntity) private readonly changes: Repository<FlagHistoryEntity>,
   ) {}
 
   findByName(name: string): Promise<FlagSnapshot | null> {
     return this.run('could not read the flag', async () => {
-      const entity = await this.flags.findOneBy({ name });
-      return entity === null ? null : fromEntity(entity);
+      const entity = await this.flags.findOneBy({ name, archivedAt: IsNull() });
+      return entity === null ? null : toSnapshot(entity);
     });
   }
 
   findAll(): Promise<FlagSnapshot[]> {
     return this.run('could not list the flags', async () =>
-      (await this.flags.find({ order: { name: 'ASC' } })).map(fromEntity),
+      (await this.flags.find({ where: { archivedAt: IsNull() }, order: { name: 'ASC' } })).map(
+        toSnapshot,
+      ),
     );
   }
 
-  revisionsSince(since: number): Promise<Array<{ name: string; revision: number }>> {
+  revisionsSince(since: number): Promise<RevisionChange[]> {
     return this.run('could not read revisions', async () => {
       const rows = await this.flags.find({
-        select: { name: true, revision: true },
+        select: { name: true, revision: true, archivedAt: true },
         where: { revision: MoreThan(String(since)) },
         order: { revision: 'ASC' },
       });
-      return rows.map((r) => ({ name: r.name, revision: Number(r.revision) }));
+      return rows.map((r) => ({
+        name: r.name,
+        revision: Number(r.revision),
+        archived: r.archivedAt !== null,
+      }));
     });
   }
 
-  upsert(name: string, patch: FlagPatch): Promise<{ flag: FlagSnapshot; created: boolean }> {
-    return this.run('the update was not applied', async () => {
-      // One statement, so it is atomic: either the whole change commits or nothing does.
-      // (xmax = 0) is PostgreSQL's way to tell an inserted row from an updated one.
-      const rows = await this.db.query<Array<FlagRow & { created: boolean }>>(
+  upsert(
+    name: string,
+    patch: FlagPatch,
+    actor: string,
+  ): Promise<{ flag: FlagSnapshot; action: ChangeAction }> {
+    return this.transaction('the update was not applied', async (m) => {
+      const before = await this.lock(m, name);
+      await m.query(
         `INSERT INTO flags AS f (name, enabled, rollout_percentage, metadata)
          VALUES ($1, COALESCE($2::boolean, false), COALESCE($3::smallint, 100), COALESCE($4::jsonb, '{}'::jsonb))
          ON CONFLICT (name) DO UPDATE SET
            enabled = COALESCE($2::boolean, f.enabled),
            rollout_percentage = COALESCE($3::smallint, f.rollout_percentage),
            metadata = COALESCE($4::jsonb, f.metadata),
+           archived_at = NULL,
            revision = nextval('flag_revision_seq'),
-           updated_at = now()
-         RETURNING ${COLUMNS}, (xmax = 0) AS created`,
+           updated_at = now()`,
         [
           name,
           patch.enabled ?? null,
@@ -107,26 +129,93 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
           patch.metadata === undefined ? null : JSON.stringify(patch.metadata),
         ],
       );
-      return { flag: toSnapshot(rows[0]), created: rows[0].created };
+      const after = await m.findOneByOrFail(FlagEntity, { name });
+      const action: ChangeAction =
+        before === null ? 'create' : before.archivedAt !== null ? 'restore' : 'update';
+      await this.record(
+        m,
+        name,
+        action,
+        before === null || before.archivedAt !== null ? null : toState(before),
+        toState(after),
+        actor,
+      );
+      return { flag: toSnapshot(after), action };
+    });
+  }
+
+  archive(name: string, actor: string): Promise<number | null> {
+    return this.transaction('the flag was not archived', async (m) => {
+      const before = await this.lock(m, name);
+      if (before === null || before.archivedAt !== null) return null;
+      // TypeORM answers UPDATE ... RETURNING on PostgreSQL with [rows, affected].
+      const [row] = await m.query<[Array<{ revision: string }>, number]>(
+        `UPDATE flags SET archived_at = now(), revision = nextval('flag_revision_seq'), updated_at = now()
+         WHERE name = $1 RETURNING revision`,
+        [name],
+      );
+      await this.record(m, name, 'archive', toState(before), null, actor);
+      return Number(row[0].revision);
     });
   }
 
   bumpRevision(name: string): Promise<number | null> {
     return this.run('the invalidation was not applied', async () => {
-      const rows = await this.db.query<Array<{ revision: string }>>(
-        `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 RETURNING revision`,
+      const [rows] = await this.db.query<[Array<{ revision: string }>, number]>(
+        `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 AND archived_at IS NULL RETURNING revision`,
         [name],
       );
-      // TypeORM returns [rows, affected] for UPDATE ... RETURNING on postgres.
-      const list = (Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ revision: string }>;
-      return list.length === 0 ? null : Number(list[0].revision);
+      return rows.length === 0 ? null : Number(rows[0].revision);
     });
   }
 
-  ping(): Promise<void> {
-    return this.run('ping failed', async () => {
-      await this.db.query('SELECT 1');
+  history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null> {
+    return this.run('could not read the history', async () => {
+      const rows = await this.changes.find({
+        where: before === undefined ? { flagName: name } : { flagName: name, id: LessThan(before) },
+        order: { id: 'DESC' },
+        take: limit,
+      });
+      if (rows.length === 0 && before === undefined && !(await this.flags.existsBy({ name })))
+        return null;
+      return rows.map((r) => ({
+        id: r.id,
+        action: r.action as ChangeAction,
+        actor: r.actor,
+        at: r.createdAt.toISOString(),
+        before: r.before,
+        after: r.after,
+      }));
     });
+  }
+
+  /** Reads the row and locks it until the transaction ends, so concurrent writers record true "before" states. */
+  private lock(m: EntityManager, name: string): Promise<FlagEntity | null> {
+    return m.findOne(FlagEntity, { where: { name }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  private async record(
+    m: EntityManager,
+    name: string,
+    action: ChangeAction,
+    before: FlagState | null,
+    after: FlagState | null,
+    actor: string,
+  ) {
+    await m.query(
+      `INSERT INTO flag_history (flag_name, action, before, after, actor) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)`,
+      [
+        name,
+        action,
+        before === null ? null : JSON.stringify(before),
+        after === null ? null : JSON.stringify(after),
+        actor,
+      ],
+    );
+  }
+
+  private transaction<T>(action: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.run(action, () => this.db.transaction(work));
   }
 
   private async run<T>(action: string, work: () => Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@ import {
 } from '@app/cache';
 import { isEnabledFor } from '@app/rollout';
 import { FlagsError, FlagsErrorCode } from './flags.errors';
-import { FlagPatch, FlagsRepository } from './flags.repository';
+import { ChangeAction, FlagPatch, FlagsRepository, HistoryEntry } from './flags.repository';
 
 export interface FlagListItem {
   flag_name: string;
@@ -30,8 +30,19 @@ export interface FlagListBody {
 export interface FlagUpdateBody {
   flag_name: string;
   created: boolean;
+  action: ChangeAction;
   revision: number;
   flag_data: { enabled: boolean; rollout_percentage: number; metadata: Record<string, unknown> };
+}
+export interface FlagArchiveBody {
+  flag_name: string;
+  archived: true;
+  revision: number;
+}
+export interface FlagHistoryBody {
+  flag_name: string;
+  entries: HistoryEntry[];
+  next_cursor: string | null;
 }
 export interface FlagInvalidateBody {
   flag_name: string;
@@ -124,12 +135,13 @@ export class FlagsService {
     return { flags, count: flags.length, _cache: 'miss' };
   }
 
-  async update(name: string, patch: FlagPatch): Promise<FlagUpdateBody> {
-    const { flag, created } = await this.repository.upsert(name, patch);
+  async update(name: string, patch: FlagPatch, actor: string): Promise<FlagUpdateBody> {
+    const { flag, action } = await this.repository.upsert(name, patch, actor);
     this.invalidateEverywhere(name, flag.revision);
     return {
       flag_name: flag.name,
-      created,
+      created: action === 'create',
+      action,
       revision: flag.revision,
       flag_data: {
         enabled: flag.enabled,
@@ -144,6 +156,21 @@ export class FlagsService {
     if (revision === null) throw FlagsError.notFound(name);
     this.invalidateEverywhere(name, revision);
     return { flag_name: name, invalidated: ['check', 'endpoint', 'service', 'list'], revision };
+  }
+
+  async archive(name: string, actor: string): Promise<FlagArchiveBody> {
+    const revision = await this.repository.archive(name, actor);
+    if (revision === null) throw FlagsError.notFound(name);
+    this.edge.forget(name, revision);
+    this.bus.publish(name, revision, true);
+    return { flag_name: name, archived: true, revision };
+  }
+
+  async history(name: string, limit: number, cursor?: string): Promise<FlagHistoryBody> {
+    const entries = await this.repository.history(name, limit, cursor);
+    if (entries === null) throw FlagsError.notFound(name);
+    const next = entries.length === limit ? entries[entries.length - 1].id : null;
+    return { flag_name: name, entries, next_cursor: next };
   }
 
   /**
@@ -192,7 +219,11 @@ export class FlagsService {
       this.stats.staleServed++;
       return { flag: stale, cache: 'stale' };
     }
-    if (flag === null) throw FlagsError.notFound(name);
+    if (flag === null) {
+      // Archived or deleted meanwhile: remember it is gone, so that the next checks answer 404 from memory.
+      if (revision !== undefined) this.edge.forget(name, revision);
+      throw FlagsError.notFound(name);
+    }
     this.edge.store(flag);
     this.l2.set(CacheKeys.data(name, flag.revision), flag, this.config.ttl.serviceMs);
     return { flag, cache: 'miss' };

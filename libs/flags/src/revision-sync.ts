@@ -59,8 +59,9 @@ export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdo
     const since =
       this.edge.complete && base !== undefined && base[0] <= now - LOOKBACK_MS ? base[1] : 0;
     try {
-      for (const { name, revision } of await this.repository.revisionsSince(since)) {
-        this.edge.noteRevision(name, revision);
+      for (const { name, revision, archived } of await this.repository.revisionsSince(since)) {
+        if (archived) this.edge.forget(name, revision);
+        else this.edge.noteRevision(name, revision);
       }
       this.edge.complete = true;
       this.lastSuccessAt = now;

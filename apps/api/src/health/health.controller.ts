@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
+import { SkipClientAuth } from '@app/auth';
 import { HealthService } from './health.service';
 
 @Controller('health')
+@SkipClientAuth()
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 

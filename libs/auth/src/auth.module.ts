@@ -1,0 +1,17 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { AppConfig } from '@app/config';
+import { AdminGuard } from './admin.guard';
+import { ClientGuard } from './client.guard';
+
+@Global()
+@Module({})
+export class AuthModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers: Provider[] = [AdminGuard, ThrottlerStorageService];
+    if (config.auth.client.length > 0)
+      providers.push({ provide: APP_GUARD, useClass: ClientGuard });
+    return { module: AuthModule, providers, exports: [AdminGuard, ThrottlerStorageService] };
+  }
+}

@@ -1,0 +1,5 @@
+export { AuthModule } from './auth.module';
+export { AdminGuard, ANONYMOUS } from './admin.guard';
+export { SkipClientAuth } from './client.guard';
+export { Actor, AdminOnly } from './decorators';
+export { authenticate } from './bearer';

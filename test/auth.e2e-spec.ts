@@ -1,0 +1,120 @@
+import { ADMIN_SECRET, resetState, startApp, TestApp } from './support/test-app';
+
+const ADMIN_CALLS: Array<[string, 'post' | 'delete' | 'get', string]> = [
+  ['update', 'post', '/flags/new_checkout_flow/update?enabled=false&rollout_percentage=0'],
+  ['invalidate', 'delete', '/flags/new_checkout_flow/cache'],
+  ['archive', 'delete', '/flags/new_checkout_flow'],
+  ['history', 'get', '/flags/new_checkout_flow/history'],
+];
+
+const BAD_HEADERS: Array<[string, string | undefined]> = [
+  ['missing', undefined],
+  ['empty', ''],
+  ['scheme only', 'Bearer'],
+  ['wrong token, lower-case scheme', 'bearer x'],
+  ['Basic', `Basic ${Buffer.from(`e2e:${ADMIN_SECRET}`).toString('base64')}`],
+  ['wrong', 'Bearer not-the-admin-secret-000000'],
+  ['truncated', `Bearer ${ADMIN_SECRET.slice(0, -1)}`],
+  ['extended', `Bearer ${ADMIN_SECRET}0`],
+  ['token without scheme', ADMIN_SECRET],
+];
+
+describe('admin authentication (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp();
+    await resetState(t);
+  });
+  afterAll(() => t.close());
+
+  const unchanged = async () => {
+    const res = await t.http.get('/flags/new_checkout_flow').expect(200);
+    expect(res.body.flag_data).toMatchObject({ enabled: true, rollout_percentage: 50 });
+  };
+
+  describe.each(ADMIN_CALLS)('%s', (_, method, url) => {
+    it.each(BAD_HEADERS)(
+      'refuses a %s Authorization header with 401 JSON, changing nothing',
+      async (__, header) => {
+        const call = t.http[method](url);
+        if (header !== undefined) void call.set('Authorization', header);
+        const res = await call;
+        expect(res.status).toBe(401);
+        expect(res.body).toMatchObject({ statusCode: 401, message: expect.any(String) });
+        expect(JSON.stringify(res.body)).not.toContain(ADMIN_SECRET.slice(4, 20));
+        await unchanged();
+      },
+    );
+  });
+
+  it('lets a valid token through and records its name in the history', async () => {
+    await t.admin.post('/flags/new_checkout_flow/update?rollout_percentage=60').expect(200);
+    const history = await t.admin.get('/flags/new_checkout_flow/history').expect(200);
+    expect(history.body.entries[0]).toMatchObject({ action: 'update', actor: 'e2e' });
+    await t.admin.post('/flags/new_checkout_flow/update?rollout_percentage=50').expect(200);
+  });
+
+  it('keeps reads open when CLIENT_TOKENS is unset', async () => {
+    await t.http.get('/flags/new_checkout_flow/check?user_id=u').expect(200);
+    await t.http.get('/flags').expect(200);
+  });
+});
+
+describe('client tokens and brute-force protection (e2e)', () => {
+  let t: TestApp;
+  const CLIENT = 'e2e-client-secret-0123456789';
+
+  beforeAll(async () => {
+    t = await startApp({
+      CLIENT_TOKENS: `web:${CLIENT}`,
+      AUTH_FAILURE_LIMIT: '5',
+      AUTH_FAILURE_WINDOW_S: '60',
+    });
+  });
+  afterAll(() => t.close());
+
+  it('requires a client or admin token for reads when CLIENT_TOKENS is set', async () => {
+    expect((await t.http.get('/flags/dark_mode/check?user_id=u')).status).toBe(401);
+    expect((await t.http.get('/flags')).status).toBe(401);
+    await t.http
+      .get('/flags/dark_mode/check?user_id=u')
+      .set('Authorization', `Bearer ${CLIENT}`)
+      .expect(200);
+    await t.admin.get('/flags/dark_mode?user_id=u').expect(200);
+    // Probes stay open.
+    await t.http.get('/health').expect(200);
+  });
+
+  it('does not accept a client token for admin calls', async () => {
+    await t.http
+      .post('/flags/dark_mode/update?enabled=true')
+      .set('Authorization', `Bearer ${CLIENT}`)
+      .expect(401);
+  });
+
+  it('answers a flood of failed admin logins with 429, even for the right token, until the block ends', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      statuses.push(
+        (
+          await t.http
+            .post('/flags/dark_mode/update?enabled=true')
+            .set('Authorization', `Bearer wrong-guess-${i}-0000000000`)
+        ).status,
+      );
+    }
+    // Limit 5 per address; one failure was already counted by the previous test.
+    const firstBlocked = statuses.indexOf(429);
+    expect(firstBlocked).toBe(4);
+    expect(statuses.slice(0, firstBlocked).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(firstBlocked).every((s) => s === 429)).toBe(true);
+    const blocked = await t.admin.post('/flags/dark_mode/update?enabled=true');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(
+      (await t.http.get('/flags/dark_mode').set('Authorization', `Bearer ${CLIENT}`)).body.flag_data
+        .enabled,
+    ).toBe(false);
+  });
+});
