@@ -9,6 +9,7 @@
 // generator (autocannon, in this process) pinned to CPU 1. Results go to stdout and to
 // bench/results/latest.json; with BENCH_WRITE_DOCS=1 docs/benchmarks.md is regenerated.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -56,6 +57,10 @@ if (!fs.existsSync(MAIN)) fail(`${path.relative(ROOT, MAIN)} is missing: run npm
 // ---------------------------------------------------------------------------------------------
 // Pinning: the service/baseline on CPU 0, this process (the load generator) on CPU 1.
 const CPUS = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+const NPROC = (() => {
+  const r = spawnSync('nproc', [], { encoding: 'utf8' }); // before this process is pinned
+  return r.status === 0 ? Number(r.stdout.trim()) : null;
+})();
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => fs.existsSync(p)) ?? null;
 let pinning = 'none (taskset not found)';
 let PIN = false;
@@ -144,10 +149,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Plain HTTP for control requests (stats, updates, checks): one keep-alive connection.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
+// The service is started with this admin token (it refuses NODE_ENV=production without one, and
+// updates need it); control requests carry it. The load itself sends no credentials.
+const ADMIN_TOKEN = randomBytes(24).toString('base64url');
+const CONTROL_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 function request(method, url, { timeoutMs = 10_000 } = {}) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const req = http.request(url, { method, agent, timeout: timeoutMs }, (res) => {
+    const options = { method, agent, timeout: timeoutMs, headers: CONTROL_HEADERS };
+    const req = http.request(url, options, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -490,10 +501,8 @@ const pct = (x) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(2
 function machine() {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
-  const nproc = spawnSync('nproc', [], { encoding: 'utf8' });
   return {
-    nproc: CPUS,
-    nproc_command: nproc.status === 0 ? Number(nproc.stdout.trim()) : null,
+    nproc: NPROC ?? CPUS,
     cpu_model: model.trim(),
     node: process.version,
     total_memory_gib: Number((os.totalmem() / 2 ** 30).toFixed(1)),
@@ -564,13 +573,20 @@ async function main() {
   const appPort = await freePort();
   const appBase = `http://127.0.0.1:${appPort}`;
   const appEnv = { ...process.env };
-  delete appEnv.DATABASE_URL;
-  delete appEnv.REDIS_URL;
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'ADMIN_TOKENS',
+    'CLIENT_TOKENS',
+    'PGLITE_DATA_DIR',
+  ])
+    delete appEnv[name];
   Object.assign(appEnv, {
     PORT: String(appPort),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    ADMIN_TOKEN,
   });
   if (DB_URL) appEnv.DATABASE_URL = DB_URL;
   else appEnv.PGLITE_DATA_DIR = 'memory://';
@@ -674,7 +690,7 @@ async function main() {
         `${name}: achieved ${Math.round(data.rps)} req/s of the ${data.target_rate} targeted`,
       );
     }
-    if (data.cpu_pct.loadgen >= 95 && !data.target_rate) {
+    if (data.cpu_pct.loadgen >= 90 && !data.target_rate) {
       results.notes.push(
         `${name}: the load generator was at ${data.cpu_pct.loadgen}% of its CPU, so it may have limited this figure`,
       );
@@ -703,7 +719,7 @@ async function main() {
     return load({ base, seconds: DURATION_S, ...opts });
   };
 
-  const appLoad = async (name, layers, opts) => {
+  const appLoad = async (name, layers, opts, during) => {
     opts = { pid: app.pid, ...opts };
     await gate(name, app.pid);
     await load({
@@ -714,7 +730,9 @@ async function main() {
       maxSeconds: undefined,
     });
     const before = await stats();
+    during?.start();
     const r = await load({ base: appBase, seconds: DURATION_S, ...opts });
+    await during?.stop();
     const after = await stats();
     r.hit_rate = hitRate(before, after, layers);
     r.layers = layers;
@@ -809,20 +827,29 @@ async function main() {
     const updateLatencies = [];
     let updateErrors = 0;
     let stopUpdates = false;
+    let updater;
     let i = 0;
-    const updater = (async () => {
-      await sleep(WARMUP_S * 1000 + 500); // updates only during the measured part
-      while (!stopUpdates) {
-        const next = Date.now() + 1000;
-        try {
-          const r = await update(MIXED_FLAG, percentages[i++ % percentages.length]);
-          updateLatencies.push(r.ms);
-        } catch {
-          updateErrors++;
-        }
-        await sleep(Math.max(0, next - Date.now()));
-      }
-    })();
+    // One update a second during the measured part (not the warm-up).
+    const updates = {
+      start() {
+        updater = (async () => {
+          while (!stopUpdates) {
+            const next = Date.now() + 1000;
+            try {
+              const r = await update(MIXED_FLAG, percentages[i++ % percentages.length]);
+              updateLatencies.push(r.ms);
+            } catch {
+              updateErrors++;
+            }
+            await sleep(Math.max(0, next - Date.now()));
+          }
+        })();
+      },
+      async stop() {
+        stopUpdates = true;
+        await updater;
+      },
+    };
     const pathFor = (k) => {
       const flag = flags[k % flags.length];
       const user = `user-${Math.floor(k / 10) % USERS}`;
@@ -830,9 +857,7 @@ async function main() {
         ? `/flags/${flag}/check?user_id=${user}`
         : `/flags/${flag}?user_id=${user}`;
     };
-    const r = await appLoad('mixed', ['check', 'endpoint'], { pathFor });
-    stopUpdates = true;
-    await updater;
+    const r = await appLoad('mixed', ['check', 'endpoint'], { pathFor }, updates);
     // Read-your-writes right after an update: every answer must follow the new percentage.
     const finalPct = 42;
     await update(MIXED_FLAG, finalPct);
@@ -1024,14 +1049,46 @@ function renderTable(r) {
   return { main: rows.join('\n'), updates: u.join('\n') };
 }
 
+function updateLine(r) {
+  const p = r.update_latency.plain;
+  const w = r.update_latency.with_cached_answers;
+  if (!w) {
+    return `- ${p.count} sequential updates of one flag: p50 ${fmt(p.p50)} ms, p95 ${fmt(p.p95)} ms, p99 ${fmt(p.p99)} ms. The run with many cached answers of the flag needs a real Redis and was skipped.`;
+  }
+  const n = w.seeded_answers.toLocaleString('en');
+  const ratio = w.p50 / p.p50;
+  const verdict =
+    ratio <= 1.5
+      ? `did not grow with ${n} cached answers of the flag in Redis`
+      : `was ${fmt(ratio, 1)}x higher at the median with ${n} cached answers of the flag in Redis (noise, or a real dependency: rerun before concluding)`;
+  const kept =
+    w.dbsize.after_updates >= w.dbsize.after_seed
+      ? `DBSIZE was ${w.dbsize.after_updates.toLocaleString('en')} after the updates, as after seeding: the updates neither scanned nor deleted those keys; they became unreachable (keys embed the flag's revision) and would expire by their TTL. The benchmark deletes them afterwards.`
+      : `DBSIZE went from ${w.dbsize.after_seed.toLocaleString('en')} after seeding to ${w.dbsize.after_updates.toLocaleString('en')} after the updates.`;
+  return `- Update latency ${verdict}: p50 ${fmt(p.p50)} ms without and ${fmt(w.p50)} ms with, p99 ${fmt(p.p99)} ms and ${fmt(w.p99)} ms (${p.count} sequential POSTs each). ${kept}`;
+}
+
+function memoryLine(r, mib) {
+  const m = r.scenarios.memory;
+  const grew = m.rss_kb.after - m.rss_kb.before;
+  const verdict =
+    Math.abs(grew) < 0.05 * m.rss_kb.before
+      ? 'stayed flat'
+      : grew > 0
+        ? `grew by ${mib(grew)}`
+        : `shrank by ${mib(-grew)}`;
+  return (
+    `- Memory: over ${m.distinct_users.toLocaleString('en')} checks, each from a user id not seen before (${fmt(m.rps, 0)} req/s, hit rate ${pct(m.hit_rate.rate)}), the service's RSS ${verdict}: ${mib(m.rss_kb.before)} before, ${mib(m.rss_kb.after)} after, highest sample ${mib(m.rss_kb.peak_sampled)}. ` +
+    `Right after start it was ${mib(r.service_rss_kb_after_start)}${r.backends.database === 'pglite' ? ' (the embedded PGlite database lives in this process and accounts for much of it)' : ''}.`
+  );
+}
+
 function renderDocs(r, table) {
   const m = r.machine;
-  const mem = r.scenarios.memory;
   const mixed = r.scenarios.mixed;
   const check = r.scenarios['check-hit'];
   const fixed = r.scenarios['check-fixed-rate'];
   const base = r.scenarios['baseline-check'];
-  const w = r.update_latency.with_cached_answers;
   const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`;
   const lines = [
     '# Benchmarks',
@@ -1063,17 +1120,17 @@ function renderDocs(r, table) {
     '',
     table.main,
     '',
+    "Ratios are against the saturated `baseline-check` run, including for `check-fixed-rate`, which is not saturated. Errors are socket errors, timeouts and non-2xx responses over all responses. CPU is in percent of one CPU over the measured part: the server under test (pinned to CPU 0), the load generator (CPU 1) and every other process (PostgreSQL, Redis when used, and anything else running on the machine); a load generator near 100% means the figure may be the load generator's limit rather than the server's.",
+    '',
     table.updates,
     '',
     '## What the numbers say',
     '',
-    `- The cached check path serves ${fmt(check.rps, 0)} req/s on one core, ${fmt(r.ratios['check-hit'].throughput_vs_baseline * 100, 0)}% of the bare \`node:http\` floor (${fmt(base.rps, 0)} req/s) on the same core; the difference is the cost of NestJS, Fastify routing and the cache layers. Its check-layer hit rate over the run was ${pct(check.hit_rate.rate)}.`,
-    `- At a fixed ${r.settings.fixed_rate.toLocaleString('en')} req/s (well under saturation) a check takes p50 ${fmt(fixed.latency_ms.p50, 3)} ms, p99 ${fmt(fixed.latency_ms.p99, 3)} ms, p99.9 ${fmt(fixed.latency_ms.p999, 3)} ms (${fmt(fixed.rps, 0)} req/s achieved; errors ${pct(fixed.error_rate)}).`,
-    `- With one update a second to a flag that is being read (\`mixed\`), the check and endpoint layers together hit ${pct(mixed.hit_rate.rate)}; the ${mixed.updates.count} updates took p50 ${fmt(mixed.updates.p50)} ms, max ${fmt(mixed.updates.max)} ms, and right after a final update ${mixed.after_update_wrong_answers.wrong} of ${mixed.after_update_wrong_answers.checked} checks of that flag returned the old answer.`,
-    w
-      ? `- An update's latency does not depend on how many answers of the flag are cached: p50 ${fmt(r.update_latency.plain.p50)} ms without, ${fmt(w.p50)} ms with ${w.seeded_answers.toLocaleString('en')} cached answers of that flag in Redis (p99 ${fmt(r.update_latency.plain.p99)} ms vs ${fmt(w.p99)} ms). DBSIZE stays at ${w.dbsize.after_updates.toLocaleString('en')} after the updates: nothing is scanned or deleted; the old answers become unreachable (their keys embed the old revision) and expire by their TTL. (The benchmark then deletes the keys it seeded.)`
-      : `- Update latency, ${r.update_latency.plain.count} sequential updates: p50 ${fmt(r.update_latency.plain.p50)} ms, p99 ${fmt(r.update_latency.plain.p99)} ms. The run with many cached answers in Redis needs a real Redis and was skipped.`,
-    `- Memory: the service's RSS went from ${mib(mem.rss_kb.before)} to ${mib(mem.rss_kb.after)} (highest sample ${mib(mem.rss_kb.peak_sampled)}) over ${mem.distinct_users.toLocaleString('en')} check requests each from a new user id (${fmt(mem.rps, 0)} req/s, hit rate ${pct(mem.hit_rate.rate)}). The hot path keeps flag data, not per-user answers, in process memory.`,
+    `- The check endpoint, answered from cache, served ${fmt(check.rps, 0)} req/s on one core: ${fmt(r.ratios['check-hit'].throughput_vs_baseline * 100, 0)}% of what the bare \`node:http\` server did on the same core (${fmt(base.rps, 0)} req/s). The gap is the cost of NestJS, Fastify, the interceptor and the response serialisation. Check-layer hit rate over the run: ${pct(check.hit_rate.rate)}; database reads during it: ${check.db_reads}.`,
+    `- At a fixed ${r.settings.fixed_rate.toLocaleString('en')} req/s (${fmt(fixed.rps, 0)} achieved, the service at ${fixed.cpu_pct.server}% of its CPU) a check took p50 ${fmt(fixed.latency_ms.p50, 3)} ms, p99 ${fmt(fixed.latency_ms.p99, 3)} ms, p99.9 ${fmt(fixed.latency_ms.p999, 3)} ms, measured at the client. autocannon's own pacing sends each connection's per-second quota in one burst; the benchmark spreads it evenly instead (one request per connection every 10 ms), and does not correct for coordinated omission.`,
+    `- With one update a second to a flag that is being read (\`mixed\`), the check and endpoint layers together hit ${pct(mixed.hit_rate.rate)} (${mixed.hit_rate.misses} misses, ${mixed.db_reads} database reads for ${mixed.updates.count} updates). The updates, made while the service was saturated, took p50 ${fmt(mixed.updates.p50)} ms, max ${fmt(mixed.updates.max)} ms. Right after one more update, ${mixed.after_update_wrong_answers.wrong} of ${mixed.after_update_wrong_answers.checked} checks of that flag returned an answer computed from the old percentage.`,
+    updateLine(r),
+    memoryLine(r, mib),
   ];
   if (r.notes.length) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   if (r.problems.length)

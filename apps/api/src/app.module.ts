@@ -4,8 +4,8 @@ import { CacheModule } from '@app/cache';
 import { ConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { FlagsModule } from '@app/flags';
-import { HealthController } from './health/health.controller';
-import { HealthService } from './health/health.service';
+import { MetricsModule } from '@app/metrics';
+import { HealthModule } from './health/health.module';
 
 @Module({})
 export class AppModule {
@@ -19,9 +19,9 @@ export class AppModule {
         DatabaseModule,
         CacheModule,
         FlagsModule,
+        MetricsModule,
+        HealthModule,
       ],
-      controllers: [HealthController],
-      providers: [HealthService],
     };
   }
 }

@@ -1,32 +1,45 @@
-import { Logger, LogLevel, ValidationPipe } from '@nestjs/common';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { loadConfig } from '@app/config';
 import { validationOptions } from '@app/flags';
+import { MetricsService } from '@app/metrics';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './openapi';
 import { HttpErrorFilter } from './http-exception.filter';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+import { addHttpHooks, requestId } from './http-hooks';
+import { createLogger, PinoNestLogger } from './logging';
 
 /** Builds the configured application; main.ts and the e2e suite both start it from here. */
 export async function createApp(
   env: Record<string, string | undefined> = process.env,
 ): Promise<NestFastifyApplication> {
   const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // No line per request (the check path answers thousands a second); errors are logged by the filter.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'request_id',
+    }),
+    genReqId: requestId,
     // Flag names are validated (and refused with a 400) by the DTO, not cut off by the router.
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 64 * 1024,
-    logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
+    logger: new PinoNestLogger(logger),
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  addHttpHooks(fastify);
+  app.get(MetricsService).instrument(fastify);
   app.useGlobalPipes(new ValidationPipe(validationOptions));
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
+  setupOpenApi(app);
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await fastify.ready();
   new Logger('Boot').log(`database: ${config.database.kind}, shared cache: ${config.redis.kind}`);
   return app;
 }

@@ -1,11 +1,35 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@app/config';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
-  const { http } = loadConfig(process.env);
+  const config = loadConfig(process.env);
   const app = await createApp(process.env);
-  await app.listen(http.port, http.host);
+  const log = new Logger('Shutdown');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.log(`${signal}: no new connections; finishing in-flight requests`);
+    // A bound on shutdown: a request stuck on a dead backend must not keep the process alive.
+    setTimeout(() => {
+      log.error(`requests still running after ${config.shutdownTimeoutMs} ms: exiting anyway`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    // Fastify stops accepting, lets in-flight requests finish, closes idle keep-alive
+    // connections; then Nest closes the PostgreSQL pool and the Redis connections.
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  await app.listen(config.http.port, config.http.host);
 }
 
 main().catch((error: unknown) => {

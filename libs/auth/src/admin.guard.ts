@@ -26,19 +26,13 @@ export const ANONYMOUS = 'anonymous';
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  private readonly log = new Logger('Auth');
   private readonly open: boolean;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly failures: ThrottlerStorageService,
   ) {
-    this.open = config.auth.admin.length === 0;
-    if (this.open) {
-      this.log.warn(
-        'NO ADMIN TOKEN CONFIGURED: anyone who can reach this service can change every flag. Set ADMIN_TOKENS (required with NODE_ENV=production).',
-      );
-    }
+    this.open = config.auth.admin.length === 0; // development only: production refuses to boot (see loadConfig)
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -66,7 +60,9 @@ export class AdminGuard implements CanActivate {
       'admin-auth',
     );
     if (counted.isBlocked) {
-      this.log.warn(`blocking ${request.ip} after ${failureLimit} failed admin authentications`);
+      new Logger('Auth').warn(
+        `blocking ${request.ip} after ${failureLimit} failed admin authentications`,
+      );
       this.tooMany(context, Date.now() + counted.timeToBlockExpire * 1000);
     }
     throw new UnauthorizedException({

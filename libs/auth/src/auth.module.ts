@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AppConfig } from '@app/config';
@@ -9,6 +9,11 @@ import { ClientGuard } from './client.guard';
 @Module({})
 export class AuthModule {
   static forRoot(config: AppConfig): DynamicModule {
+    if (config.auth.admin.length === 0) {
+      new Logger('Auth').warn(
+        'NO ADMIN TOKEN CONFIGURED: anyone who can reach this service can change every flag. Set ADMIN_TOKENS (required with NODE_ENV=production).',
+      );
+    }
     const providers: Provider[] = [AdminGuard, ThrottlerStorageService];
     if (config.auth.client.length > 0)
       providers.push({ provide: APP_GUARD, useClass: ClientGuard });

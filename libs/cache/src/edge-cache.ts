@@ -85,6 +85,11 @@ export class EdgeCache {
     return this.complete && !this.revisions.has(name);
   }
 
+  /** Live flags this instance knows of (from the revision list). */
+  get knownFlags(): number {
+    return this.revisions.size;
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -35,7 +36,12 @@ class MetadataSize implements ValidatorConstraintInterface {
 
 /** `POST /flags/:flag_name/update?enabled=true&rollout_percentage=75` (the seed's form). */
 export class UpdateFlagQuery {
-  @IsOptional() @Transform(queryBoolean) @IsBoolean({ message: ENABLED_MESSAGE }) enabled?: boolean;
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean({ message: ENABLED_MESSAGE })
+  enabled?: boolean;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'New flags default to 100' })
   @IsOptional()
   @Transform(queryInteger)
   @IsInt({ message: ROLLOUT_MESSAGE })
@@ -46,12 +52,21 @@ export class UpdateFlagQuery {
 
 /** The same fields as a JSON body, plus `metadata` (replaced as a whole, not merged). */
 export class UpdateFlagBody {
-  @IsOptional() @IsBoolean({ message: ENABLED_MESSAGE }) enabled?: boolean;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: ENABLED_MESSAGE })
+  enabled?: boolean;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'New flags default to 100' })
   @IsOptional()
   @IsInt({ message: ROLLOUT_MESSAGE })
   @Min(0, { message: ROLLOUT_MESSAGE })
   @Max(100, { message: ROLLOUT_MESSAGE })
   rollout_percentage?: number;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Replaces the metadata as a whole; at most 16 KiB of JSON',
+  })
   @IsOptional()
   @IsObject({ message: 'metadata must be a JSON object' })
   @Validate(MetadataSize)
