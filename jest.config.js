@@ -38,7 +38,6 @@ module.exports = {
       transform: { '^.+\\.ts$': swc, '^.+\\.js$': esmToCjs },
       transformIgnorePatterns: [`^(?!.*/node_modules/(${esmOnly.join('|')})/).*/node_modules/`],
       moduleNameMapper,
-      testTimeout: 60000,
     },
   ],
 };

@@ -461,6 +461,11 @@ async function redisClient() {
   return client;
 }
 
+async function closeRedis(client) {
+  if (typeof client.close === 'function') await client.close();
+  else await client.quit();
+}
+
 async function seedAnswers(client, flag, revision, count) {
   const BATCH = 10_000;
   // The app's cache-manager/Keyv serialisation of a cached check answer.
@@ -554,7 +559,8 @@ async function main() {
           : ''),
     );
   }
-  const problems = [];
+  const problems = []; // make the run fail
+  const warnings = []; // do not, but cast doubt on the figures
 
   // Is the machine quiet? Everything else running skews every figure below.
   {
@@ -594,6 +600,21 @@ async function main() {
   console.log(
     `bench: starting the service on :${appPort} (${DB_URL ? 'PostgreSQL' : 'PGlite'}, ${REDIS_URL ? 'Redis' : 'in-process cache'})`,
   );
+  if (REDIS_URL) {
+    try {
+      const client = await redisClient();
+      const [, subscribers] = await client.sendCommand(['PUBSUB', 'NUMSUB', 'ef:invalidate']);
+      await closeRedis(client);
+      results.foreign_subscribers_before_start = Number(subscribers);
+      if (Number(subscribers) > 0) {
+        const msg = `${subscribers} other client(s) were subscribed to ef:invalidate on this Redis server before the service started: another edgeflags instance (any database index) shares its invalidation channel, and its updates will reach the benchmarked service`;
+        console.warn(`bench: warning: ${msg}`);
+        warnings.push(msg);
+      }
+    } catch (error) {
+      throw new Error(`cannot reach Redis at ${redact(REDIS_URL)}: ${error.message}`);
+    }
+  }
   const app = startChild('service', [MAIN], appEnv);
   const health = await waitHealthy(app, appBase);
   results.backends = {
@@ -702,6 +723,16 @@ async function main() {
     }
     if (data.error_rate > ERROR_BUDGET)
       problems.push(`${name}: error rate ${pct(data.error_rate)} > 1%`);
+    if (data.hit_rate?.rate !== null && data.hit_rate?.rate < 0.99) {
+      warnings.push(
+        `${name}: cache hit rate only ${pct(data.hit_rate.rate)} (${data.hit_rate.misses} misses, ${data.db_reads} database reads)`,
+      );
+    }
+    if (data.foreign_invalidations > 0) {
+      warnings.push(
+        `${name}: the service received ${data.foreign_invalidations} invalidation messages it did not send: another edgeflags instance publishes on this Redis server's \`ef:invalidate\` channel (pub/sub ignores the database index)`,
+      );
+    }
   };
 
   const gate = async (name, pid) => {
@@ -719,6 +750,21 @@ async function main() {
     return load({ base, seconds: DURATION_S, ...opts });
   };
 
+  /** What the service's own counters say about a run. */
+  const withStats = (r, before, after, layers) => {
+    const inv = (s, k) => s.invalidations?.[k] ?? 0;
+    r.hit_rate = hitRate(before, after, layers);
+    r.layers = layers;
+    r.db_reads = after.db_reads - before.db_reads;
+    r.stale = (after.stale ?? 0) - (before.stale ?? 0);
+    r.redis_errors = (after.redis?.errors ?? 0) - (before.redis?.errors ?? 0);
+    // Every update this service makes is published and received back by itself; anything more
+    // came from another process publishing on the same Redis server.
+    r.foreign_invalidations =
+      inv(after, 'received') - inv(before, 'received') - (inv(after, 'sent') - inv(before, 'sent'));
+    return r;
+  };
+
   const appLoad = async (name, layers, opts, during) => {
     opts = { pid: app.pid, ...opts };
     await gate(name, app.pid);
@@ -734,12 +780,7 @@ async function main() {
     const r = await load({ base: appBase, seconds: DURATION_S, ...opts });
     await during?.stop();
     const after = await stats();
-    r.hit_rate = hitRate(before, after, layers);
-    r.layers = layers;
-    r.db_reads = after.db_reads - before.db_reads;
-    r.stale = after.stale - before.stale;
-    r.redis_errors = (after.redis?.errors ?? 0) - (before.redis?.errors ?? 0);
-    return r;
+    return withStats(r, before, after, layers);
   };
 
   console.log(
@@ -781,9 +822,7 @@ async function main() {
     clearInterval(sampler);
     await sleep(500);
     const after = rssKb(app.pid);
-    r.hit_rate = hitRate(s0, s1, ['check']);
-    r.layers = ['check'];
-    r.db_reads = s1.db_reads - s0.db_reads;
+    withStats(r, s0, s1, ['check']);
     r.distinct_users = Math.min(r.responses, MEMORY_USERS);
     r.target_users = MEMORY_USERS;
     r.rss_kb = { before: before.rss, after: after.rss, peak_sampled: peak, vm_hwm: after.hwm };
@@ -916,8 +955,7 @@ async function main() {
       const dbsizeAfter = await client.dbSize();
       await unlinkAnswers(client, UPDATE_FLAG, revision, SEEDED_ANSWERS);
       const dbsizeCleaned = await client.dbSize();
-      if (typeof client.close === 'function') await client.close();
-      else await client.quit();
+      await closeRedis(client);
       results.update_latency.with_cached_answers = {
         ...withAnswers,
         seeded_answers: SEEDED_ANSWERS,
@@ -965,6 +1003,7 @@ async function main() {
   }
   results.elapsed_s = (Date.now() - t0) / 1000;
   results.problems = problems;
+  results.warnings = warnings;
 
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
@@ -972,6 +1011,7 @@ async function main() {
   const table = renderTable(results);
   console.log(`\n${table.main}\n\n${table.updates}\n`);
   for (const n of results.notes) console.log(`note: ${n}`);
+  for (const w of warnings) console.log(`WARNING: ${w}`);
   console.log(`bench: wrote ${path.relative(ROOT, RESULTS)} in ${results.elapsed_s.toFixed(0)} s`);
   if (process.env.BENCH_WRITE_DOCS === '1') {
     fs.mkdirSync(path.dirname(DOCS), { recursive: true });
@@ -1133,6 +1173,13 @@ function renderDocs(r, table) {
     memoryLine(r, mib),
   ];
   if (r.notes.length) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
+  if (r.warnings.length)
+    lines.push(
+      '',
+      '## Warnings: figures this run may not represent',
+      '',
+      ...r.warnings.map((w) => `- ${w}`),
+    );
   if (r.problems.length)
     lines.push('', '## Problems seen in this run', '', ...r.problems.map((p) => `- ${p}`));
   lines.push(

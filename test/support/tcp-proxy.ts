@@ -5,6 +5,8 @@ export class TcpProxy {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private open = true;
+  /** Added latency on every chunk from the server: makes requests slow enough to be caught in flight. */
+  delayMs = 0;
 
   constructor(
     private readonly targetPort: number,
@@ -48,6 +50,10 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      if (this.delayMs === 0) client.write(chunk);
+      else setTimeout(() => client.write(chunk), this.delayMs);
+    });
   }
 }

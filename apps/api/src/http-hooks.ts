@@ -28,6 +28,14 @@ const DOCS_CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'";
 
 export function addHttpHooks(fastify: FastifyInstance): void {
+  // Graceful shutdown: a keep-alive connection whose request was in flight when close began
+  // becomes idle only after its response; close such connections as soon as they are idle
+  // rather than after their keep-alive timeout (72 s).
+  fastify.addHook('preClose', (done) => {
+    const timer = setInterval(() => fastify.server.closeIdleConnections(), 50);
+    fastify.server.once('close', () => clearInterval(timer));
+    done();
+  });
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     void reply.headers(SECURITY_HEADERS).header('x-request-id', request.id);
     if (request.url.startsWith('/docs')) void reply.header('content-security-policy', DOCS_CSP);
