@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import {
   REAL_BACKENDS,
   resetState,
@@ -86,5 +87,43 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
     const res = await b.http.get(`/flags/${flag}/check?user_id=y`).expect(200);
     expect(res.body).toEqual({ enabled: true, _cache: 'hit' });
     expect(b.stats.dbReads).toBe(before);
+  });
+});
+
+describeShared('instances booting at once on a fresh database (e2e)', () => {
+  const name = `edgeflags_boot_${process.pid}`;
+  let admin: Client;
+  let url: string;
+
+  beforeAll(async () => {
+    const base = new URL(process.env.DATABASE_URL as string);
+    admin = new Client({ connectionString: base.toString() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    base.pathname = `/${name}`;
+    url = base.toString();
+  });
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('migrate once, in turn (advisory lock), and both serve the seed flags', async () => {
+    const apps = await Promise.all([
+      startApp({ DATABASE_URL: url }),
+      startApp({ DATABASE_URL: url }),
+      startApp({ DATABASE_URL: url }),
+    ]);
+    try {
+      for (const t of apps) expect((await t.http.get('/flags').expect(200)).body.count).toBe(4);
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM migrations');
+      await db.end();
+      expect(Number(rows[0].n)).toBe(3);
+    } finally {
+      await Promise.all(apps.map((t) => t.close()));
+    }
   });
 });

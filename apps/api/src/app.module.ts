@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { CacheModule } from '@app/cache';
-import { ConfigModule, loadConfig } from '@app/config';
+import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { FlagsModule } from '@app/flags';
 import { MetricsModule } from '@app/metrics';
@@ -9,14 +9,14 @@ import { HealthModule } from './health/health.module';
 
 @Module({})
 export class AppModule {
-  /** `env` defaults to process.env; the e2e suite passes its own to boot several instances. */
-  static forRoot(env: Record<string, string | undefined> = process.env): DynamicModule {
+  /** Configured from outside (createApp), so that the e2e suite can boot several differently configured instances. */
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(env),
-        AuthModule.forRoot(loadConfig(env)),
-        DatabaseModule,
+        ConfigModule.forRoot(config),
+        AuthModule.forRoot(config),
+        DatabaseModule.forRoot(config.database),
         CacheModule,
         FlagsModule,
         MetricsModule,

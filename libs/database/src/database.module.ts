@@ -1,17 +1,25 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { runMigrationsLocked } from './migrate';
 import { typeormOptions } from './typeorm-options';
 
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        ...typeormOptions(config.database),
-        autoLoadEntities: true,
-      }),
-    }),
-  ],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig['database']): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...typeormOptions(config), autoLoadEntities: true }),
+          dataSourceFactory: async (options) => {
+            const db = await new DataSource(options!).initialize();
+            if (config.migrationsRun) await runMigrationsLocked(db, config.kind === 'pglite');
+            return db;
+          },
+        }),
+      ],
+    };
+  }
+}

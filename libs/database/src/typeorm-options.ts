@@ -13,7 +13,8 @@ export function typeormOptions(config: AppConfig['database']): DataSourceOptions
   const common = {
     type: 'postgres' as const,
     migrations: MIGRATIONS,
-    migrationsRun: config.migrationsRun,
+    // Run by runMigrationsLocked (DatabaseModule), under a lock, not by TypeORM at connect.
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: ['error' as const],
