@@ -52,7 +52,9 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!fs.existsSync(MAIN)) fail(`${path.relative(ROOT, MAIN)} is missing: run npm run build first`);
+const DOCS_ONLY = process.argv.includes('--docs-only');
+if (!DOCS_ONLY && !fs.existsSync(MAIN))
+  fail(`${path.relative(ROOT, MAIN)} is missing: run npm run build first`);
 
 // ---------------------------------------------------------------------------------------------
 // Pinning: the service/baseline on CPU 0, this process (the load generator) on CPU 1.
@@ -64,7 +66,7 @@ const NPROC = (() => {
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => fs.existsSync(p)) ?? null;
 let pinning = 'none (taskset not found)';
 let PIN = false;
-if (TASKSET && CPUS >= 2) {
+if (TASKSET && CPUS >= 2 && !DOCS_ONLY) {
   const r = spawnSync(TASKSET, ['-a', '-cp', '1', String(process.pid)], { encoding: 'utf8' });
   PIN = r.status === 0;
   pinning = PIN
@@ -1099,7 +1101,7 @@ function updateLine(r) {
   const ratio = w.p50 / p.p50;
   const verdict =
     ratio <= 1.5
-      ? `did not grow with ${n} cached answers of the flag in Redis`
+      ? `was about the same (within this machine's run-to-run noise) with ${n} cached answers of the flag in Redis as without`
       : `was ${fmt(ratio, 1)}x higher at the median with ${n} cached answers of the flag in Redis (noise, or a real dependency: rerun before concluding)`;
   const kept =
     w.dbsize.after_updates >= w.dbsize.after_seed
@@ -1111,14 +1113,14 @@ function updateLine(r) {
 function memoryLine(r, mib) {
   const m = r.scenarios.memory;
   const grew = m.rss_kb.after - m.rss_kb.before;
+  const perUser = (grew * 1024) / m.distinct_users;
+  const sign = grew >= 0 ? '+' : '-';
   const verdict =
-    Math.abs(grew) < 0.05 * m.rss_kb.before
-      ? 'stayed flat'
-      : grew > 0
-        ? `grew by ${mib(grew)}`
-        : `shrank by ${mib(-grew)}`;
+    perUser < 20
+      ? `about ${Math.max(0, perUser).toFixed(0)} bytes per new user id, far less than keeping anything per user would take`
+      : `about ${perUser.toFixed(0)} bytes per new user id: memory grew with the number of users`;
   return (
-    `- Memory: over ${m.distinct_users.toLocaleString('en')} checks, each from a user id not seen before (${fmt(m.rps, 0)} req/s, hit rate ${pct(m.hit_rate.rate)}), the service's RSS ${verdict}: ${mib(m.rss_kb.before)} before, ${mib(m.rss_kb.after)} after, highest sample ${mib(m.rss_kb.peak_sampled)}. ` +
+    `- Memory: over ${m.distinct_users.toLocaleString('en')} checks, each from a user id not seen before (${fmt(m.rps, 0)} req/s, hit rate ${pct(m.hit_rate.rate)}), the service's RSS went from ${mib(m.rss_kb.before)} to ${mib(m.rss_kb.after)} (${sign}${mib(Math.abs(grew))}; highest sample ${mib(m.rss_kb.peak_sampled)}): ${verdict}. ` +
     `Right after start it was ${mib(r.service_rss_kb_after_start)}${r.backends.database === 'pglite' ? ' (the embedded PGlite database lives in this process and accounts for much of it)' : ''}.`
   );
 }
@@ -1166,14 +1168,14 @@ function renderDocs(r, table) {
     '',
     '## What the numbers say',
     '',
-    `- The check endpoint, answered from cache, served ${fmt(check.rps, 0)} req/s on one core: ${fmt(r.ratios['check-hit'].throughput_vs_baseline * 100, 0)}% of what the bare \`node:http\` server did on the same core (${fmt(base.rps, 0)} req/s). The gap is the cost of NestJS, Fastify, the interceptor and the response serialisation. Check-layer hit rate over the run: ${pct(check.hit_rate.rate)}; database reads during it: ${check.db_reads}.`,
+    `- The check endpoint, answered from cache, served ${fmt(check.rps, 0)} req/s on one core: ${fmt(r.ratios['check-hit'].throughput_vs_baseline * 100, 0)}% of what the bare \`node:http\` server did on the same core (${fmt(base.rps, 0)} req/s). The gap is what the framework stack (NestJS, Fastify, request hooks, the cache interceptor, serialisation) costs per request. Check-layer hit rate over the run: ${pct(check.hit_rate.rate)}; database reads during it: ${check.db_reads}.`,
     `- At a fixed ${r.settings.fixed_rate.toLocaleString('en')} req/s (${fmt(fixed.rps, 0)} achieved, the service at ${fixed.cpu_pct.server}% of its CPU) a check took p50 ${fmt(fixed.latency_ms.p50, 3)} ms, p99 ${fmt(fixed.latency_ms.p99, 3)} ms, p99.9 ${fmt(fixed.latency_ms.p999, 3)} ms, measured at the client. autocannon's own pacing sends each connection's per-second quota in one burst; the benchmark spreads it evenly instead (one request per connection every 10 ms), and does not correct for coordinated omission.`,
     `- With one update a second to a flag that is being read (\`mixed\`), the check and endpoint layers together hit ${pct(mixed.hit_rate.rate)} (${mixed.hit_rate.misses} misses, ${mixed.db_reads} database reads for ${mixed.updates.count} updates). The updates, made while the service was saturated, took p50 ${fmt(mixed.updates.p50)} ms, max ${fmt(mixed.updates.max)} ms. Right after one more update, ${mixed.after_update_wrong_answers.wrong} of ${mixed.after_update_wrong_answers.checked} checks of that flag returned an answer computed from the old percentage.`,
     updateLine(r),
     memoryLine(r, mib),
   ];
   if (r.notes.length) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
-  if (r.warnings.length)
+  if (r.warnings?.length)
     lines.push(
       '',
       '## Warnings: figures this run may not represent',
@@ -1186,13 +1188,22 @@ function renderDocs(r, table) {
     '',
     '## Reproducing',
     '',
-    '`npm run bench` runs everything against embedded backends (PGlite in memory, in-process cache). Set `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` (give it a Redis database of its own) to use real servers, `BENCH_DURATION_S` to shorten the runs (below 5 s the memory and Redis-seeding scenarios are scaled down), and `BENCH_WRITE_DOCS=1` to regenerate this page. Raw figures of the last run are in `bench/results/latest.json` (not committed).',
+    '`npm run bench` runs everything against embedded backends (PGlite in memory, in-process cache). Set `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` to use real servers. Give it a Redis server of its own, not only a database index: pub/sub channels are server-wide, so another edgeflags instance on the same server (a test suite, say) delivers its invalidations to the benchmarked service, and the run warns when that happens. Set `BENCH_WAIT_QUIET_S` to wait that long before each scenario for other processes to go quiet, `BENCH_DURATION_S` to shorten the runs (below 5 s the memory and Redis-seeding scenarios are scaled down), and `BENCH_WRITE_DOCS=1` to regenerate this page (`node bench/run.mjs --docs-only` rewrites it from the last results without measuring again). Raw figures of the last run are in `bench/results/latest.json` (not committed).',
     '',
   );
   return lines.join('\n');
 }
 
-main().catch((error) => {
+async function docsOnly() {
+  if (!fs.existsSync(RESULTS))
+    fail(`${path.relative(ROOT, RESULTS)} is missing: run the benchmark first`);
+  const results = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+  fs.mkdirSync(path.dirname(DOCS), { recursive: true });
+  fs.writeFileSync(DOCS, await formatMarkdown(renderDocs(results, renderTable(results))));
+  console.log(`bench: wrote ${path.relative(ROOT, DOCS)} from ${path.relative(ROOT, RESULTS)}`);
+}
+
+(DOCS_ONLY ? docsOnly() : main()).catch((error) => {
   console.error(`bench: ${error.stack ?? error}`);
   killAll();
   process.exit(1);

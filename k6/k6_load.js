@@ -17,6 +17,7 @@
  * Environment (all optional):
  *   BASE_URL            http://localhost:8000
  *   ADMIN_TOKEN         sent as `Authorization: Bearer …` on POST …/update and DELETE …/cache
+ *   CLIENT_TOKEN        sent as `Authorization: Bearer …` on reads (needed when the service has CLIENT_TOKENS)
  *   RATE                200     check requests per second once ramped (arrival-rate executor)
  *   RAMP                10s     time to ramp from RATE/10 to RATE
  *   DURATION            1m      time at RATE after the ramp
@@ -91,6 +92,7 @@ function durationEnv(name, fallback) {
 
 const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
 const ADMIN_TOKEN = __ENV.ADMIN_TOKEN || '';
+const CLIENT_TOKEN = __ENV.CLIENT_TOKEN || '';
 
 const RATE = Math.max(1, Math.round(numEnv('RATE', 200)));
 const RAMP_S = durationEnv('RAMP', '10s');
@@ -114,6 +116,8 @@ const LOAD_FLAG = 'k6_load_flag';
 /** Every rollout percentage this test writes to LOAD_FLAG (0, 5, …, 100). */
 const ROLLOUT_VALUES = Array.from({ length: 21 }, (_, i) => i * 5);
 const SETUP_ROLLOUT = 50;
+/** Seconds the setup's read-back may take to see its write (another replica, pub/sub). */
+const SETUP_READBACK_S = 2;
 const CACHE_STATES = ['hit', 'miss', 'stale'];
 const CACHE_LAYERS = ['check', 'endpoint', 'service', 'list'];
 
@@ -290,7 +294,7 @@ function jsonObject(res) {
 
 /**
  * Request params: a stable `name` tag (so ten thousand user ids make one URL in the metrics),
- * and the admin token on writes.
+ * the admin token on writes, the client token (if any) on reads.
  * @param {string} name
  * @param {{ admin?: boolean, json?: boolean }} [opts]
  * @returns {Params}
@@ -300,6 +304,7 @@ function params(name, opts = {}) {
   const headers = { Accept: 'application/json' };
   if (opts.json) headers['Content-Type'] = 'application/json';
   if (opts.admin && ADMIN_TOKEN) headers.Authorization = `Bearer ${ADMIN_TOKEN}`;
+  else if (!opts.admin && CLIENT_TOKEN) headers.Authorization = `Bearer ${CLIENT_TOKEN}`;
   return { headers, tags: { name }, responseType: 'text' };
 }
 
@@ -448,12 +453,21 @@ export function setup() {
       `POST /flags/${LOAD_FLAG}/update answered ${res.status}: ${String(res.body).slice(0, 200)} (ADMIN_TOKEN ${ADMIN_TOKEN ? 'set' : 'unset'})`,
     );
   }
-  const back = jsonObject(getDetails(LOAD_FLAG, 'k6-setup'));
-  const data = back !== null && isObj(back.flag_data) ? back.flag_data : null;
-  if (data === null || data.rollout_percentage !== SETUP_ROLLOUT) {
-    fail(
-      `GET /flags/${LOAD_FLAG} right after an update did not return rollout_percentage ${SETUP_ROLLOUT}: ${JSON.stringify(back)}`,
-    );
+  // Behind a load balancer the read may reach another replica, which learns of the write through
+  // Redis pub/sub a few milliseconds later: allow it up to SETUP_READBACK_S to catch up.
+  /** @type {Obj | null} */
+  let back = null;
+  const deadline = Date.now() + SETUP_READBACK_S * 1000;
+  for (;;) {
+    back = jsonObject(getDetails(LOAD_FLAG, 'k6-setup'));
+    const data = back !== null && isObj(back.flag_data) ? back.flag_data : null;
+    if (data !== null && data.rollout_percentage === SETUP_ROLLOUT) break;
+    if (Date.now() >= deadline) {
+      fail(
+        `GET /flags/${LOAD_FLAG} did not return rollout_percentage ${SETUP_ROLLOUT} within ${SETUP_READBACK_S}s of an update: ${JSON.stringify(back)}`,
+      );
+    }
+    sleep(0.1);
   }
   return { startedAt: Date.now() };
 }

@@ -118,3 +118,23 @@ describe('client tokens and brute-force protection (e2e)', () => {
     ).toBe(false);
   });
 });
+
+describe('behind a load balancer (TRUST_PROXY=1) (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ TRUST_PROXY: '1', AUTH_FAILURE_LIMIT: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('throttles failed logins per forwarded client address, not per balancer', async () => {
+    const attempt = (client: string, token: string) =>
+      t.http
+        .post('/flags/dark_mode/update?enabled=false')
+        .set('X-Forwarded-For', client)
+        .set('Authorization', `Bearer ${token}`);
+    for (let i = 0; i < 5; i++) await attempt('203.0.113.7', `wrong-guess-${i}-0000000000`);
+    expect((await attempt('203.0.113.7', ADMIN_SECRET)).status).toBe(429);
+    expect((await attempt('198.51.100.9', ADMIN_SECRET)).status).toBe(200);
+  });
+});

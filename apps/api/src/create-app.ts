@@ -28,6 +28,7 @@ export async function createApp(
     // Flag names are validated (and refused with a 400) by the DTO, not cut off by the router.
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 64 * 1024,
+    trustProxy: config.http.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),

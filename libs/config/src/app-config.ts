@@ -61,13 +61,22 @@ export class EnvSchema {
   /** Failed admin authentications allowed per client address and window before 429. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) AUTH_FAILURE_LIMIT: number = 10;
   @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_FAILURE_WINDOW_S: number = 60;
+  /**
+   * Behind a load balancer, which proxies to believe about the client address (X-Forwarded-For):
+   * `false` (default, direct exposure), `true`, a hop count, or comma-separated addresses/CIDRs.
+   * Failed-login throttling is per client address, so behind a proxy this must be set.
+   */
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or comma-separated addresses/CIDRs',
+  })
+  TRUST_PROXY: string = 'false';
   /** On SIGTERM, how long in-flight requests may take before the process exits anyway. */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS: number = 10_000;
 }
 
 export interface AppConfig {
   env: string;
-  http: { port: number; host: string };
+  http: { port: number; host: string; trustProxy: boolean | number | string[] };
   database:
     | {
         kind: 'postgres';
@@ -93,6 +102,12 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',');
+}
 
 /** Parses and validates an environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -126,7 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const migrationsRun = e.DB_MIGRATIONS_RUN === 'true';
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, trustProxy: parseTrustProxy(e.TRUST_PROXY) },
     database: e.DATABASE_URL
       ? {
           kind: 'postgres',
