@@ -5,9 +5,15 @@
 //   BENCH_DURATION_S=3 node bench/run.mjs                     # short (CI) run, embedded backends
 //   BENCH_DATABASE_URL=postgres://... BENCH_REDIS_URL=redis://.../12 BENCH_WRITE_DOCS=1 node bench/run.mjs
 //
+//   node bench/run.mjs --docs-only                             # rewrite docs/benchmarks.md from the last results
+//
 // The service and the baseline run pinned to CPU 0 (never at the same time under load), the load
 // generator (autocannon, in this process) pinned to CPU 1. Results go to stdout and to
 // bench/results/latest.json; with BENCH_WRITE_DOCS=1 docs/benchmarks.md is regenerated.
+// BENCH_WAIT_QUIET_S=N waits up to N s before each scenario for other processes to go quiet.
+// Give BENCH_REDIS_URL a Redis server of its own: the service's invalidation pub/sub channel is
+// server-wide, so another edgeflags instance on the same server (any database index) reaches it.
+// Exits 1 when the service cannot start, a scenario has more than 1% errors, or answers are wrong.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
