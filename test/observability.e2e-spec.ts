@@ -54,7 +54,10 @@ describe('metrics, probes, request ids, headers, OpenAPI (e2e)', () => {
     const injected = await t.http
       .get('/flags/dark_mode/check?user_id=u')
       .set('x-request-id', 'bad id\twith "quotes"');
-    expect(injected.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const made = injected.headers['x-request-id'];
+    expect(made).toMatch(/^[A-Za-z0-9_-]{8}-[0-9a-z]+$/);
+    const next = await t.http.get('/flags/dark_mode/check?user_id=u');
+    expect(next.headers['x-request-id']).not.toBe(made);
   });
 
   it('sets API security headers', async () => {

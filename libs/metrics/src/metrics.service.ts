@@ -99,21 +99,26 @@ export class MetricsService {
     });
   }
 
-  /** Adds the request-metrics hook to Fastify (before it starts listening). */
+  /**
+   * Adds request metrics to every route registered from now on (call it before the routes are):
+   * each route gets its own onResponse hook that knows its template, so no request pays for
+   * Fastify's `routeOptions` getter. Requests that match no route are not counted.
+   */
   instrument(fastify: FastifyInstance): void {
-    fastify.addHook(
-      'onResponse',
-      (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-        const child = this.child(
-          request.routeOptions.url ?? 'unmatched',
-          request.method,
-          reply.statusCode,
-        );
+    fastify.addHook('onRoute', (route) => {
+      const template = route.url;
+      const record = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        const child = this.child(template, request.method, reply.statusCode);
         child.count.inc();
         child.duration.observe(reply.elapsedTime / 1000);
         done();
-      },
-    );
+      };
+      const existing = route.onResponse;
+      route.onResponse =
+        existing === undefined
+          ? [record]
+          : [...(Array.isArray(existing) ? existing : [existing]), record];
+    });
   }
 
   private child(route: string, method: string, status: number): Child {
