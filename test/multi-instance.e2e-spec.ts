@@ -127,3 +127,36 @@ describeShared('instances booting at once on a fresh database (e2e)', () => {
     }
   });
 });
+
+describeShared('a bogus invalidation message (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.close());
+
+  it('cannot keep a flag out of the edge cache: PostgreSQL is the source of truth', async () => {
+    const { createClient } = await import('@keyv/redis');
+    const url = new URL(process.env.REDIS_URL as string);
+    const publisher = createClient({ url: url.toString() });
+    await publisher.connect();
+    await t.http.get('/flags/beta_features/check?user_id=u').expect(200);
+    await publisher.publish(
+      `ef:invalidate:${Number(url.pathname.slice(1) || 0)}`,
+      JSON.stringify({ f: 'beta_features', r: 999_999_999 }),
+    );
+    await publisher.close();
+    await waitFor(() => t.edge.revisionOf('beta_features') === 999_999_999, 2000);
+    expect(
+      (await t.http.get('/flags/beta_features/check?user_id=u2').expect(200)).body._cache,
+    ).toBe('miss');
+    const reads = t.stats.dbReads;
+    for (let i = 0; i < 20; i++)
+      expect(
+        (await t.http.get(`/flags/beta_features/check?user_id=v${i}`).expect(200)).body._cache,
+      ).toBe('hit');
+    expect(t.stats.dbReads).toBe(reads);
+    expect((await t.http.get('/flags').expect(200)).body._cache).toBe('miss');
+    expect((await t.http.get('/flags').expect(200)).body._cache).toBe('hit');
+  });
+});

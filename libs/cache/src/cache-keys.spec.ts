@@ -8,6 +8,7 @@ describe('CacheKeys', () => {
       'ef:{dark_mode}:7:endpoint:u:user123',
     );
     expect(CacheKeys.list(42)).toBe('ef:list:42');
+    expect(CacheKeys.invalidationChannel(9)).toBe('ef:invalidate:9');
   });
 
   it('makes a new revision produce different keys for every layer', () => {

@@ -17,6 +17,10 @@ export const CacheKeys = {
     `ef:{${flag}}:${revision}:endpoint:${user(userId)}`,
   /** The list changes whenever any flag does, so its generation is the highest revision known. */
   list: (maxRevision: number) => `ef:list:${maxRevision}`,
-  /** Pub/sub channel carrying `{"f": name, "r": revision}` to every instance. */
-  invalidationChannel: 'ef:invalidate',
+  /**
+   * Pub/sub channel carrying `{"f": name, "r": revision}` to every instance. Channels are
+   * server-wide in Redis, so the database number is part of the name: deployments that share a
+   * Redis server on different databases do not hear each other's invalidations.
+   */
+  invalidationChannel: (database: number) => `ef:invalidate:${database}`,
 } as const;

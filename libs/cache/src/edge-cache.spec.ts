@@ -39,6 +39,15 @@ describe(EdgeCache.name, () => {
     expect(sut.maxRevision).toBe(3);
   });
 
+  it('lets PostgreSQL correct a revision it never reached (bogus message, restored backup)', () => {
+    sut.noteRevision('f', 999_999);
+    sut.store(snap('f', 5));
+    expect(sut.peek('f')).toBeUndefined();
+    sut.correctRevision('f', 5);
+    expect(sut.peek('f')?.revision).toBe(5);
+    expect(sut.maxRevision).toBe(5);
+  });
+
   it('expires snapshots after the TTL but keeps them for stale-if-error', () => {
     sut.store(snap('f', 1));
     now += 10_001;

@@ -61,6 +61,18 @@ export class EdgeCache {
     return true;
   }
 
+  /**
+   * PostgreSQL says the flag is at `revision`, lower than what this instance believed (a bogus
+   * message, or a database restored from backup): PostgreSQL is the source of truth. Without
+   * this, a revision that never comes would keep the flag out of the edge cache for good.
+   */
+  correctRevision(name: string, revision: number): void {
+    if (this.revisions.get(name) === revision) return;
+    this.revisions.set(name, revision);
+    this.highest = 0;
+    for (const r of this.revisions.values()) if (r > this.highest) this.highest = r;
+  }
+
   /** The flag was archived (at `revision`): from now on it is not a flag, until a newer revision says otherwise. */
   forget(name: string, revision: number): void {
     const known = this.revisions.get(name);
@@ -73,6 +85,11 @@ export class EdgeCache {
   /** Newest revision known for the flag, or undefined when this instance has never heard of it. */
   revisionOf(name: string): number | undefined {
     return this.revisions.get(name);
+  }
+
+  /** The revisions known now, to compare with what PostgreSQL answers to a query started after. */
+  revisionsCopy(): Map<string, number> {
+    return new Map(this.revisions);
   }
 
   /** Highest revision of any flag: the generation of the flag list. */

@@ -24,11 +24,12 @@ export class InvalidationBus implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (this.redis === null) return;
     const subscriber = this.redis.subscriber;
+    const channel = CacheKeys.invalidationChannel(this.redis.database);
     let subscribed = false;
     let lost = false;
     const subscribe = () =>
       subscriber
-        .subscribe(CacheKeys.invalidationChannel, (message) => this.receive(message))
+        .subscribe(channel, (message) => this.receive(message))
         .then(
           () => (subscribed = true),
           (error: Error) =>
@@ -57,7 +58,7 @@ export class InvalidationBus implements OnApplicationBootstrap {
     this.stats.invalidationsSent++;
     this.redis.commands
       .publish(
-        CacheKeys.invalidationChannel,
+        CacheKeys.invalidationChannel(this.redis.database),
         JSON.stringify(archived ? { f: flag, r: revision, a: 1 } : { f: flag, r: revision }),
       )
       .catch(() => {
@@ -68,10 +69,10 @@ export class InvalidationBus implements OnApplicationBootstrap {
   private receive(message: string): void {
     try {
       const { f, r, a } = JSON.parse(message) as { f: unknown; r: unknown; a?: unknown };
-      if (typeof f !== 'string' || typeof r !== 'number') return;
+      if (typeof f !== 'string' || !Number.isSafeInteger(r) || (r as number) <= 0) return;
       this.stats.invalidationsReceived++;
-      if (a === 1) this.edge.forget(f, r);
-      else this.edge.noteRevision(f, r);
+      if (a === 1) this.edge.forget(f, r as number);
+      else this.edge.noteRevision(f, r as number);
     } catch {
       this.log.warn('ignored a malformed invalidation message');
     }

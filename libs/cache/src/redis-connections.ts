@@ -15,8 +15,11 @@ export class RedisConnections {
   private readonly log = new Logger('Redis');
   readonly commands: RedisClientType;
   readonly subscriber: RedisClientType;
+  /** The Redis database number of the URL (`redis://host:6379/9` is 9). */
+  readonly database: number;
 
   constructor(url: string) {
+    this.database = Number(new URL(url).pathname.slice(1) || 0) || 0;
     const options = {
       url,
       disableOfflineQueue: true,

@@ -110,6 +110,7 @@ export class FlagsService {
     }
     this.stats.list.misses++;
     this.stats.dbReads++;
+    const knownBefore = this.edge.revisionsCopy();
     let all: FlagSnapshot[];
     try {
       all = await this.repository.findAll();
@@ -120,7 +121,10 @@ export class FlagsService {
     }
     let listRevision = 0;
     for (const f of all) {
-      this.edge.noteRevision(f.name, f.revision);
+      const before = knownBefore.get(f.name);
+      if (before !== undefined && f.revision < before)
+        this.edge.correctRevision(f.name, f.revision);
+      else this.edge.noteRevision(f.name, f.revision);
       listRevision = Math.max(listRevision, f.revision);
     }
     const flags = all.map(toListItem);
@@ -224,6 +228,9 @@ export class FlagsService {
       if (revision !== undefined) this.edge.forget(name, revision);
       throw FlagsError.notFound(name);
     }
+    // Read after we learnt of `revision`, so PostgreSQL has it unless it never existed.
+    if (revision !== undefined && flag.revision < revision)
+      this.edge.correctRevision(name, flag.revision);
     this.edge.store(flag);
     this.l2.set(CacheKeys.data(name, flag.revision), flag, this.config.ttl.serviceMs);
     return { flag, cache: 'miss' };
