@@ -12,7 +12,7 @@
 // bench/results/latest.json; with BENCH_WRITE_DOCS=1 docs/benchmarks.md is regenerated.
 // BENCH_WAIT_QUIET_S=N waits up to N s before each scenario for other processes to go quiet.
 // Give BENCH_REDIS_URL a Redis server of its own: the service's invalidation pub/sub channel is
-// server-wide, so another edgeflags instance on the same server (any database index) reaches it.
+// named after the Redis database, so another edgeflags instance on the same database reaches it.
 // Exits 1 when the service cannot start, a scenario has more than 1% errors, or answers are wrong.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -611,11 +611,12 @@ async function main() {
   if (REDIS_URL) {
     try {
       const client = await redisClient();
-      const [, subscribers] = await client.sendCommand(['PUBSUB', 'NUMSUB', 'ef:invalidate']);
+      const channel = `ef:invalidate:${Number(new URL(REDIS_URL).pathname.slice(1) || 0) || 0}`;
+      const [, subscribers] = await client.sendCommand(['PUBSUB', 'NUMSUB', channel]);
       await closeRedis(client);
       results.foreign_subscribers_before_start = Number(subscribers);
       if (Number(subscribers) > 0) {
-        const msg = `${subscribers} other client(s) were subscribed to ef:invalidate on this Redis server before the service started: another edgeflags instance (any database index) shares its invalidation channel, and its updates will reach the benchmarked service`;
+        const msg = `${subscribers} other client(s) were subscribed to ${channel} before the service started: another edgeflags instance on the same Redis database shares its invalidation channel, and its updates will reach the benchmarked service`;
         console.warn(`bench: warning: ${msg}`);
         warnings.push(msg);
       }
@@ -738,7 +739,7 @@ async function main() {
     }
     if (data.foreign_invalidations > 0) {
       warnings.push(
-        `${name}: the service received ${data.foreign_invalidations} invalidation messages it did not send: another edgeflags instance publishes on this Redis server's \`ef:invalidate\` channel (pub/sub ignores the database index)`,
+        `${name}: the service received ${data.foreign_invalidations} invalidation messages it did not send: another edgeflags instance publishes on the same Redis database's invalidation channel`,
       );
     }
   };
@@ -1194,7 +1195,7 @@ function renderDocs(r, table) {
     '',
     '## Reproducing',
     '',
-    '`npm run bench` runs everything against embedded backends (PGlite in memory, in-process cache). Set `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` to use real servers. Give it a Redis server of its own, not only a database index: pub/sub channels are server-wide, so another edgeflags instance on the same server (a test suite, say) delivers its invalidations to the benchmarked service, and the run warns when that happens. Set `BENCH_WAIT_QUIET_S` to wait that long before each scenario for other processes to go quiet, `BENCH_DURATION_S` to shorten the runs (below 5 s the memory and Redis-seeding scenarios are scaled down), and `BENCH_WRITE_DOCS=1` to regenerate this page (`node bench/run.mjs --docs-only` rewrites it from the last results without measuring again). Raw figures of the last run are in `bench/results/latest.json` (not committed).',
+    '`npm run bench` runs everything against embedded backends (PGlite in memory, in-process cache). Set `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` to use real servers. Give it a Redis database of its own: the invalidation channel is named after the database, so another edgeflags instance on the same database (a test suite, say) would deliver its invalidations to the benchmarked service; the run warns when that happens. Set `BENCH_WAIT_QUIET_S` to wait that long before each scenario for other processes to go quiet, `BENCH_DURATION_S` to shorten the runs (below 5 s the memory and Redis-seeding scenarios are scaled down), and `BENCH_WRITE_DOCS=1` to regenerate this page (`node bench/run.mjs --docs-only` rewrites it from the last results without measuring again). Raw figures of the last run are in `bench/results/latest.json` (not committed).',
     '',
   );
   return lines.join('\n');
