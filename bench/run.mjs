@@ -29,6 +29,7 @@ import { isEnabledFor } from './rollout.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist/apps/api/main.js');
 const RESULTS = path.join(ROOT, 'bench/results/latest.json');
+const RESTART_RESULTS = path.join(ROOT, 'bench/results/restart.json'); // written by bench/restart.mjs
 const DOCS = path.join(ROOT, 'docs/benchmarks.md');
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -43,12 +44,25 @@ const MEMORY_USERS = SHORT ? 200_000 : 1_000_000;
 const MEMORY_MAX_S = SHORT ? 45 : 150;
 const SEEDED_ANSWERS = SHORT ? 100_000 : 1_000_000;
 const UPDATES = 200;
+// staleness: updates on instance A, each followed by a tight poll of instance B until it answers
+// the new value (after a few discarded warm-up rounds).
+const STALENESS_UPDATES = 100;
+const STALENESS_WARMUP = 5;
+const STALENESS_TIMEOUT_MS = 10_000;
+const STALENESS_TARGET_P99_MS = 50;
+// miss-burst: this many concurrent checks, distinct users, on a flag no cache layer holds; repeated.
+const BURST = 500;
+const BURSTS = 3;
+const BURST_PCT = 50;
 const ERROR_BUDGET = 0.01;
 // On a shared machine, wait up to this long before each scenario for other processes to go quiet.
 const WAIT_QUIET_S = Number(process.env.BENCH_WAIT_QUIET_S ?? 0);
 const SEED_FLAGS = ['new_checkout_flow', 'beta_features', 'dark_mode', 'experimental_api'];
 const MIXED_FLAG = 'bench_mixed';
 const UPDATE_FLAG = 'bench_update';
+const STALENESS_FLAG = 'bench_staleness';
+const STALENESS_USER = 'staleness-user';
+const BURST_FLAG = (n) => `bench_burst_${n}`;
 
 const DB_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || '';
 const REDIS_URL = process.env.BENCH_REDIS_URL || process.env.REDIS_URL || '';
@@ -162,15 +176,21 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const CONTROL_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-function request(method, url, { timeoutMs = 10_000 } = {}) {
+/**
+ * `at`: when the response had been read (process.hrtime.bigint()). `via`: another agent;
+ * `anonymous`: without the admin token, as the load sends its checks.
+ */
+function request(method, url, { timeoutMs = 10_000, via = agent, anonymous = false } = {}) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const options = { method, agent, timeout: timeoutMs, headers: CONTROL_HEADERS };
+    const headers = anonymous ? {} : CONTROL_HEADERS;
+    const options = { method, agent: via, timeout: timeoutMs, headers };
     const req = http.request(url, options, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        const at = process.hrtime.bigint();
+        const ms = Number(at - start) / 1e6;
         const text = Buffer.concat(chunks).toString('utf8');
         let body = text;
         try {
@@ -178,7 +198,7 @@ function request(method, url, { timeoutMs = 10_000 } = {}) {
         } catch {
           /* not JSON */
         }
-        resolve({ status: res.statusCode, body, ms });
+        resolve({ status: res.statusCode, body, ms, at });
       });
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
@@ -753,8 +773,8 @@ async function main() {
       );
   };
 
-  const runLoad = async (base, opts) => {
-    await gate('baseline-check', opts.pid);
+  const runLoad = async (name, base, opts) => {
+    await gate(name, opts.pid);
     await load({ base, ...opts, seconds: WARMUP_S, amount: undefined, maxSeconds: undefined });
     return load({ base, seconds: DURATION_S, ...opts });
   };
@@ -799,9 +819,47 @@ async function main() {
   // a. baseline (the service is idle meanwhile)
   scenario(
     'baseline-check',
-    await runLoad(baseBase, { pathFor: checkPath(SEED_FLAGS, USERS), pid: baseline.pid }),
+    await runLoad('baseline-check', baseBase, {
+      pathFor: checkPath(SEED_FLAGS, USERS),
+      pid: baseline.pid,
+    }),
   );
   await stopChild(baseline);
+
+  // a2. nest-floor: the cheapest NestJS + Fastify answer, from one interceptor (the service is
+  // idle meanwhile). The service's check path is also an interceptor answering before the
+  // handler; what it costs beyond this is edgeflags' own work.
+  {
+    const floorPort = await freePort();
+    const floorBase = `http://127.0.0.1:${floorPort}`;
+    const floor = startChild('nest-floor', [path.join(ROOT, 'bench/nest-floor-server.mjs')], {
+      ...process.env,
+      PORT: String(floorPort),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      BASELINE_FLAGS: JSON.stringify(seedTable),
+    });
+    await waitHealthy(floor, floorBase);
+    let wrong = 0;
+    let checked = 0;
+    for (let u = 0; u < 100; u++) {
+      for (const f of SEED_FLAGS) {
+        const a = await request('GET', `${floorBase}/flags/${f}/check?user_id=user-${u}`);
+        checked++;
+        if (a.status !== 200 || a.body.enabled !== isEnabledFor(seedTable[f], f, `user-${u}`))
+          wrong++;
+      }
+    }
+    results.checks.nest_floor_agreement = { checked, wrong };
+    if (wrong) problems.push(`nest-floor disagrees with the rollout rule on ${wrong}/${checked} answers`);
+    const r = await runLoad('nest-floor-check', floorBase, {
+      pathFor: checkPath(SEED_FLAGS, USERS),
+      pid: floor.pid,
+    });
+    r.rss_kb = rssKb(floor.pid).rss;
+    scenario('nest-floor-check', r);
+    await stopChild(floor);
+  }
 
   // b. check-hit
   scenario(
@@ -866,6 +924,91 @@ async function main() {
 
   // e. list
   scenario('list', await appLoad('list', ['list'], { pathFor: () => '/flags' }));
+
+  // i. miss-burst: BURST concurrent checks, each from a different user, of a flag that no cache
+  // layer holds (a new revision of bench_burst_<n>, just written): the service must read it
+  // from PostgreSQL once, not once per request.
+  {
+    const burstAgent = new http.Agent({ keepAlive: true, maxSockets: BURST, maxFreeSockets: BURST });
+    const get = (url) =>
+      request('GET', url, { via: burstAgent, anonymous: true, timeoutMs: 30_000 }).catch(
+        (error) => ({ status: 0, error: error.message, at: process.hrtime.bigint() }),
+      );
+    const runs = [];
+    for (let n = 1; n <= BURSTS; n++) {
+      const flag = BURST_FLAG(n);
+      await gate(`miss-burst ${n}`, app.pid);
+      // BURST keep-alive connections, opened beforehand with checks answered from cache: the
+      // burst then measures the miss, not BURST TCP handshakes queued on one core.
+      await Promise.all(
+        Array.from({ length: BURST }, (_, i) =>
+          get(`${appBase}/flags/${SEED_FLAGS[0]}/check?user_id=warm-${i}`),
+        ),
+      );
+      const sockets = Object.values(burstAgent.freeSockets).reduce((a, l) => a + l.length, 0);
+      const written = await update(flag, BURST_PCT); // a revision no cache layer holds
+      const before = await stats();
+      const start = process.hrtime.bigint();
+      const answers = await Promise.all(
+        Array.from({ length: BURST }, (_, i) =>
+          get(`${appBase}/flags/${flag}/check?user_id=burst-${i}`),
+        ),
+      );
+      const after = await stats();
+      const rule = { enabled: true, rollout_percentage: BURST_PCT };
+      let errors = 0;
+      let non2xx = 0;
+      let wrong = 0;
+      const ms = [];
+      const outcomes = {};
+      answers.forEach((a, i) => {
+        if (a.status === 0) return void errors++;
+        ms.push(Number(a.at - start) / 1e6);
+        if (a.status !== 200) return void non2xx++;
+        outcomes[a.body._cache] = (outcomes[a.body._cache] ?? 0) + 1;
+        if (a.body.enabled !== isEnabledFor(rule, flag, `burst-${i}`)) wrong++;
+      });
+      const delta = (layer, k) => after.layers[layer][k] - before.layers[layer][k];
+      runs.push({
+        flag,
+        created: written.body.created,
+        revision: written.body.revision,
+        warm_connections: sockets,
+        db_reads: after.db_reads - before.db_reads,
+        check_layer: { hits: delta('check', 'hits'), misses: delta('check', 'misses') },
+        service_layer: { hits: delta('service', 'hits'), misses: delta('service', 'misses') },
+        answers: outcomes,
+        latency_ms: quantiles(ms),
+        errors,
+        non2xx,
+        wrong,
+      });
+    }
+    burstAgent.destroy();
+    const reads = runs.map((b) => b.db_reads);
+    results.miss_burst = {
+      burst: BURST,
+      bursts: BURSTS,
+      rollout_percentage: BURST_PCT,
+      runs,
+      db_reads: reads,
+      db_reads_max: Math.max(...reads),
+      target_db_reads: 1,
+    };
+    for (const b of runs) {
+      const l = b.latency_ms;
+      console.log(
+        `  miss-burst ${b.flag.padEnd(14)} ${BURST} concurrent: db_reads ${b.db_reads}  p50 ${fmt(l.p50, 2)} ms  p99 ${fmt(l.p99, 2)} ms  max ${fmt(l.max, 2)} ms` +
+          `  errors ${b.errors}  non-2xx ${b.non2xx}  wrong ${b.wrong}  answers ${JSON.stringify(b.answers)}`,
+      );
+      if (b.errors || b.non2xx) problems.push(`miss-burst ${b.flag}: ${b.errors} errors, ${b.non2xx} non-2xx of ${BURST}`);
+      if (b.wrong) problems.push(`miss-burst ${b.flag}: ${b.wrong}/${BURST} wrong answers`);
+      if (b.db_reads > 1)
+        results.notes.push(`miss-burst ${b.flag}: ${b.db_reads} database reads for one burst (target: 1)`);
+      if (b.warm_connections < BURST)
+        results.notes.push(`miss-burst ${b.flag}: only ${b.warm_connections} of ${BURST} connections were open before the burst`);
+    }
+  }
 
   // f. mixed: checks and details over the seed flags and bench_mixed, one update a second
   {
@@ -994,6 +1137,116 @@ async function main() {
       if (v.error_rate > ERROR_BUDGET)
         problems.push(`update-latency ${k}: ${v.errors} of ${UPDATES} updates failed`);
     }
+  }
+
+  // j. staleness: how long after an update's response on instance A does instance B answer the
+  // new value? Only with a PostgreSQL and a Redis both instances share.
+  if (results.backends.database === 'postgres' && results.backends.cache === 'redis') {
+    await gate('staleness', app.pid);
+    const bPort = await freePort();
+    const bBase = `http://127.0.0.1:${bPort}`;
+    const b = startChild('service B', [MAIN], { ...appEnv, PORT: String(bPort) });
+    await waitHealthy(b, bBase);
+    const bAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const checkUrl = `${bBase}/flags/${STALENESS_FLAG}/check?user_id=${STALENESS_USER}`;
+    const checkB = () => request('GET', checkUrl, { via: bAgent, anonymous: true });
+    const statsB = async () => (await request('GET', `${bBase}/cache/stats`, { via: bAgent })).body;
+    const edgeHitAgain = async (expected) => {
+      const s0 = await statsB();
+      const a = await checkB();
+      const s1 = await statsB();
+      return (
+        a.status === 200 &&
+        a.body.enabled === expected &&
+        a.body._cache === 'hit' &&
+        s1.edge.hits - s0.edge.hits === 1 &&
+        s1.db_reads === s0.db_reads
+      );
+    };
+    // Start from 0%: B has the flag in its edge cache and answers false.
+    await update(STALENESS_FLAG, 0);
+    for (let i = 0; i < 100 && !(await edgeHitAgain(false)); i++) await sleep(50);
+    const bBefore = await statsB();
+    const delays = [];
+    const polls = [];
+    const firstAnswers = {};
+    let edgeHitsAfter = 0;
+    let timeouts = 0;
+    let errors = 0;
+    for (let i = 0; i < STALENESS_WARMUP + STALENESS_UPDATES; i++) {
+      const measured = i >= STALENESS_WARMUP;
+      const pctValue = i % 2 === 0 ? 100 : 0; // enabled, so 100% is on and 0% off for everybody
+      const expected = pctValue === 100;
+      let written;
+      try {
+        written = await update(STALENESS_FLAG, pctValue);
+      } catch {
+        errors++;
+        continue;
+      }
+      const deadline = written.at + BigInt(STALENESS_TIMEOUT_MS) * 1_000_000n;
+      let n = 0;
+      let first;
+      for (;;) {
+        let a;
+        try {
+          a = await checkB();
+        } catch {
+          errors++;
+          break;
+        }
+        n++;
+        if (a.status === 200 && a.body.enabled === expected) {
+          first = a;
+          break;
+        }
+        if (a.at > deadline) break;
+      }
+      if (!measured) continue;
+      if (first === undefined) {
+        timeouts++;
+        continue;
+      }
+      delays.push(Number(first.at - written.at) / 1e6);
+      polls.push(n);
+      firstAnswers[first.body._cache] = (firstAnswers[first.body._cache] ?? 0) + 1;
+      if (await edgeHitAgain(expected)) edgeHitsAfter++;
+    }
+    const bAfter = await statsB();
+    bAgent.destroy();
+    await stopChild(b);
+    const st = {
+      updates: STALENESS_UPDATES,
+      warmup_updates: STALENESS_WARMUP,
+      flag: STALENESS_FLAG,
+      user: STALENESS_USER,
+      delay_ms: quantiles(delays),
+      polls: quantiles(polls),
+      first_new_answer_cache: firstAnswers,
+      edge_hit_after: { checked: delays.length, hits: edgeHitsAfter },
+      b_counters: {
+        invalidations_received: bAfter.invalidations.received - bBefore.invalidations.received,
+        db_reads: bAfter.db_reads - bBefore.db_reads,
+      },
+      timeouts,
+      errors,
+      target_p99_ms: STALENESS_TARGET_P99_MS,
+      b_exit_code: b.exitCode_,
+      b_warnings: b.output.trim().split('\n').filter(Boolean).slice(-10),
+    };
+    results.staleness = st;
+    const d = st.delay_ms;
+    console.log(
+      `  staleness          update on A -> new answer on B (n=${d.count}): p50 ${fmt(d.p50, 2)} ms  p95 ${fmt(d.p95, 2)} ms  p99 ${fmt(d.p99, 2)} ms  max ${fmt(d.max, 2)} ms` +
+        `  (polls p50 ${st.polls.p50}, max ${st.polls.max}); edge hit right after: ${edgeHitsAfter}/${delays.length}; timeouts ${timeouts}, errors ${errors}`,
+    );
+    if (timeouts || errors)
+      problems.push(`staleness: ${timeouts} updates never reached B within ${STALENESS_TIMEOUT_MS} ms, ${errors} request errors`);
+    if (edgeHitsAfter < delays.length)
+      results.notes.push(`staleness: B answered from its edge cache right after the new value in only ${edgeHitsAfter} of ${delays.length} rounds`);
+  } else {
+    results.staleness = { skipped: 'needs a shared PostgreSQL and Redis' };
+    console.log('  staleness          skipped: needs a shared PostgreSQL and Redis');
   }
 
   results.final_stats = await stats();

@@ -23,6 +23,9 @@ export class RedisConnections {
     const options = {
       url,
       disableOfflineQueue: true,
+      // A Redis that hangs (rather than drops the connection) must not collect an unbounded
+      // queue of fire-and-forget writes: past this many pending commands, new ones fail at once.
+      commandsQueueMaxLength: 10_000,
       socket: {
         connectTimeout: 1000,
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),

@@ -1,0 +1,88 @@
+// The framework floor: the cheapest answer a NestJS 11 + Fastify app can give through an
+// interceptor. `GET /flags/:flag_name/check?user_id=U` passes through Nest's router, its
+// (empty) guard chain and one interceptor, which answers the same JSON as the service with the
+// same rollout rule from an in-memory map (as bench/baseline-server.mjs does) via `of(...)`; the
+// handler never runs. No global pipes, filters, hooks, metrics, logging, validation, cache
+// layers or database: what the service spends beyond this is edgeflags' own work; what this
+// spends beyond bench/baseline-server.mjs is NestJS's and Fastify's.
+//
+// Plain JavaScript (no compile step): decorators are applied by calling them as functions.
+//
+// Usage: PORT=9001 node bench/nest-floor-server.mjs
+// BASELINE_FLAGS may hold a JSON object {name: {enabled, rollout_percentage}} to override the seed.
+import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import { of } from 'rxjs';
+import { isEnabledFor } from './rollout.mjs';
+
+// Nest's packages are CommonJS; require them as such.
+const require = createRequire(import.meta.url);
+const {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  NotFoundException,
+  UseInterceptors,
+} = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { FastifyAdapter } = require('@nestjs/platform-fastify');
+
+const SEED_FLAGS = {
+  new_checkout_flow: { enabled: true, rollout_percentage: 50 },
+  beta_features: { enabled: true, rollout_percentage: 10 },
+  dark_mode: { enabled: false, rollout_percentage: 0 },
+  experimental_api: { enabled: true, rollout_percentage: 25 },
+};
+const flags = new Map(
+  Object.entries(process.env.BASELINE_FLAGS ? JSON.parse(process.env.BASELINE_FLAGS) : SEED_FLAGS),
+);
+
+// Shared and frozen, as the service's check interceptor does: a hit allocates no response object.
+const HIT_ON = Object.freeze({ enabled: true, _cache: 'hit' });
+const HIT_OFF = Object.freeze({ enabled: false, _cache: 'hit' });
+
+class CheckInterceptor {
+  intercept(context, next) {
+    const request = context.switchToHttp().getRequest();
+    const name = request.params.flag_name;
+    const flag = flags.get(name);
+    if (flag === undefined) return next.handle(); // the handler answers 404
+    const userId = request.query?.user_id;
+    return of(isEnabledFor(flag, name, typeof userId === 'string' ? userId : undefined) ? HIT_ON : HIT_OFF);
+  }
+}
+Injectable()(CheckInterceptor);
+
+class FlagsController {
+  check() {
+    throw new NotFoundException('flag_not_found');
+  }
+}
+const method = (C, name) => [C.prototype, name, Object.getOwnPropertyDescriptor(C.prototype, name)];
+Controller('flags')(FlagsController);
+Get(':flag_name/check')(...method(FlagsController, 'check'));
+UseInterceptors(CheckInterceptor)(...method(FlagsController, 'check'));
+
+class HealthController {
+  health() {
+    return { status: 'ok' };
+  }
+}
+Controller('health')(HealthController);
+Get()(...method(HealthController, 'health'));
+
+class FloorModule {}
+Module({ controllers: [FlagsController, HealthController], providers: [CheckInterceptor] })(
+  FloorModule,
+);
+
+const app = await NestFactory.create(FloorModule, new FastifyAdapter({ logger: false }), {
+  logger: ['error', 'warn'],
+});
+const port = Number(process.env.PORT ?? 9001);
+await app.listen(port, process.env.HOST ?? '127.0.0.1');
+if (process.send) process.send({ listening: port });
+const stop = () => app.close().then(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
