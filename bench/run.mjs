@@ -1255,6 +1255,7 @@ async function main() {
 
   // --- ratios ---------------------------------------------------------------------------------
   const base = results.scenarios['baseline-check'];
+  const floor = results.scenarios['nest-floor-check'];
   results.ratios = {};
   for (const [name, s] of Object.entries(results.scenarios)) {
     if (name === 'baseline-check') continue;
@@ -1262,7 +1263,12 @@ async function main() {
       throughput_vs_baseline: s.rps / base.rps,
       p99_vs_baseline: s.latency_ms.p99 / base.latency_ms.p99,
     };
+    if (name !== 'nest-floor-check') {
+      results.ratios[name].throughput_vs_nest_floor = s.rps / floor.rps;
+      results.ratios[name].p99_vs_nest_floor = s.latency_ms.p99 / floor.latency_ms.p99;
+    }
   }
+  results.cost_per_check = costPerCheck(results);
   results.elapsed_s = (Date.now() - t0) / 1000;
   results.problems = problems;
   results.warnings = warnings;
@@ -1271,7 +1277,7 @@ async function main() {
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
   const table = renderTable(results);
-  console.log(`\n${table.main}\n\n${table.updates}\n`);
+  console.log(`\n${table.main}\n\n${table.updates}\n\n${table.staleness}\n\n${table.burst}\n`);
   for (const n of results.notes) console.log(`note: ${n}`);
   for (const w of warnings) console.log(`WARNING: ${w}`);
   console.log(`bench: wrote ${path.relative(ROOT, RESULTS)} in ${results.elapsed_s.toFixed(0)} s`);
@@ -1299,6 +1305,7 @@ async function formatMarkdown(text) {
 
 const DESCRIPTIONS = {
   'baseline-check': 'bare node:http, same rollout rule, saturated',
+  'nest-floor-check': 'minimal NestJS + Fastify app, one interceptor answering via of(), saturated',
   'check-hit': `GET /flags/:f/check, ${USERS.toLocaleString('en')} users x 4 flags, saturated`,
   memory: 'check, one new user per request, saturated',
   'check-fixed-rate': `check at ${FIXED_RATE.toLocaleString('en')} req/s overall`,
@@ -1309,11 +1316,12 @@ const DESCRIPTIONS = {
 
 function renderTable(r) {
   const rows = [
-    '| scenario | what | req/s | p50 ms | p99 ms | p99.9 ms | errors | cache hit rate | req/s vs baseline | p99 vs baseline | CPU % server / load gen / other |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| scenario | what | req/s | p50 ms | p99 ms | p99.9 ms | errors | cache hit rate | req/s vs baseline | p99 vs baseline | req/s vs nest-floor | CPU % server / load gen / other |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   const order = [
     'baseline-check',
+    'nest-floor-check',
     'check-hit',
     'check-fixed-rate',
     'details',
@@ -1326,9 +1334,15 @@ function renderTable(r) {
     if (!s) continue;
     const ratio = r.ratios[name];
     const hit = s.hit_rate ? `${pct(s.hit_rate.rate)} (${s.layers.join('+')})` : 'n/a';
+    const vsFloor =
+      name === 'nest-floor-check'
+        ? '1.00x'
+        : ratio?.throughput_vs_nest_floor !== undefined
+          ? `${fmt(ratio.throughput_vs_nest_floor, 2)}x`
+          : '-';
     rows.push(
       `| ${name} | ${DESCRIPTIONS[name]} | ${fmt(s.rps, 0)} | ${fmt(s.latency_ms.p50, 3)} | ${fmt(s.latency_ms.p99, 3)} | ${fmt(s.latency_ms.p999, 3)} | ` +
-        `${pct(s.error_rate)} | ${hit} | ${ratio ? fmt(ratio.throughput_vs_baseline, 2) + 'x' : '1.00x'} | ${ratio ? fmt(ratio.p99_vs_baseline, 1) + 'x' : '1.0x'} | ${s.cpu_pct.server} / ${s.cpu_pct.loadgen} / ${s.cpu_pct.other} |`,
+        `${pct(s.error_rate)} | ${hit} | ${ratio ? fmt(ratio.throughput_vs_baseline, 2) + 'x' : '1.00x'} | ${ratio ? fmt(ratio.p99_vs_baseline, 1) + 'x' : '1.0x'} | ${vsFloor} | ${s.cpu_pct.server} / ${s.cpu_pct.loadgen} / ${s.cpu_pct.other} |`,
     );
   }
   const u = [
@@ -1348,7 +1362,70 @@ function renderTable(r) {
   } else {
     u.push('| with cached answers | - | - | - | - | - | - | skipped: needs a real Redis |');
   }
-  return { main: rows.join('\n'), updates: u.join('\n') };
+  return {
+    main: rows.join('\n'),
+    updates: u.join('\n'),
+    staleness: stalenessTable(r),
+    burst: burstTable(r),
+  };
+}
+
+function stalenessTable(r) {
+  const st = r.staleness;
+  const head = [
+    '| staleness: update on instance A, then instance B polled until it answers the new value | n | p50 ms | p95 ms | p99 ms | max ms | polls p50 / max | first new answer | edge hit right after | timeouts |',
+    '|---|--:|--:|--:|--:|--:|--:|---|--:|--:|',
+  ];
+  if (!st || st.skipped)
+    return [...head, `| ${st?.skipped ? `skipped: ${st.skipped}` : 'not run'} | - | - | - | - | - | - | - | - | - |`].join('\n');
+  const d = st.delay_ms;
+  const first = Object.entries(st.first_new_answer_cache)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  return [
+    ...head,
+    `| from the update's response to B's first new answer | ${d.count} | ${fmt(d.p50)} | ${fmt(d.p95)} | ${fmt(d.p99)} | ${fmt(d.max)} | ${st.polls.p50} / ${st.polls.max} | ${first} | ${st.edge_hit_after.hits}/${st.edge_hit_after.checked} | ${st.timeouts} |`,
+  ].join('\n');
+}
+
+function burstTable(r) {
+  const mb = r.miss_burst;
+  const rows = [
+    `| miss-burst: ${mb ? mb.burst : BURST} concurrent checks, distinct users, of a flag no cache layer holds | database reads | check-layer misses | p50 ms | p99 ms | max ms | errors | wrong answers |`,
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  if (!mb) return [...rows, '| not run | - | - | - | - | - | - | - |'].join('\n');
+  for (const b of mb.runs) {
+    rows.push(
+      `| \`${b.flag}\` (revision ${b.revision}${b.created ? ', just created' : ', just updated'}) | ${b.db_reads} | ${b.check_layer.misses} | ${fmt(b.latency_ms.p50)} | ${fmt(b.latency_ms.p99)} | ${fmt(b.latency_ms.max)} | ${b.errors + b.non2xx} | ${b.wrong} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+/**
+ * Server CPU time per saturated check (CPU % x 1 s / req/s), for the bare floor, the Nest floor
+ * and the service: which part of the gap to bare node:http is NestJS + Fastify's own pipeline.
+ */
+function costPerCheck(r) {
+  const us = (name) => {
+    const s = r.scenarios[name];
+    if (!s || s.cpu_pct.server === null) return null;
+    return { cpu_us: (s.cpu_pct.server / 100) * (1e6 / s.rps), wall_us: 1e6 / s.rps };
+  };
+  const base = us('baseline-check');
+  const floor = us('nest-floor-check');
+  const check = us('check-hit');
+  if (!base || !floor || !check) return null;
+  const gap = check.cpu_us - base.cpu_us;
+  return {
+    baseline: base,
+    nest_floor: floor,
+    check_hit: check,
+    framework_us: floor.cpu_us - base.cpu_us,
+    edgeflags_us: check.cpu_us - floor.cpu_us,
+    framework_share_of_gap: gap > 0 ? (floor.cpu_us - base.cpu_us) / gap : null,
+  };
 }
 
 function updateLine(r) {
