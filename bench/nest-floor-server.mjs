@@ -49,7 +49,9 @@ class CheckInterceptor {
     const flag = flags.get(name);
     if (flag === undefined) return next.handle(); // the handler answers 404
     const userId = request.query?.user_id;
-    return of(isEnabledFor(flag, name, typeof userId === 'string' ? userId : undefined) ? HIT_ON : HIT_OFF);
+    return of(
+      isEnabledFor(flag, name, typeof userId === 'string' ? userId : undefined) ? HIT_ON : HIT_OFF,
+    );
   }
 }
 Injectable()(CheckInterceptor);

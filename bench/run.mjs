@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// edgeflags benchmark: one run, every scenario, against the built app and a bare node:http floor.
+// edgeflags benchmark: one run, every scenario, against the built app and two floors: a bare
+// node:http server (bench/baseline-server.mjs) and a minimal NestJS + Fastify app answering from
+// one interceptor (bench/nest-floor-server.mjs). With real PostgreSQL and Redis it also starts a
+// second instance of the service to measure how stale it is after an update (staleness).
+// Rolling restarts under load are measured separately: node bench/restart.mjs.
 //
 //   npm run build && npm run bench
 //   BENCH_DURATION_S=3 node bench/run.mjs                     # short (CI) run, embedded backends
@@ -7,9 +11,10 @@
 //
 //   node bench/run.mjs --docs-only                             # rewrite docs/benchmarks.md from the last results
 //
-// The service and the baseline run pinned to CPU 0 (never at the same time under load), the load
-// generator (autocannon, in this process) pinned to CPU 1. Results go to stdout and to
-// bench/results/latest.json; with BENCH_WRITE_DOCS=1 docs/benchmarks.md is regenerated.
+// The service, its second instance and both floors run pinned to CPU 0 (never two under load at
+// the same time), the load generator (autocannon, in this process) pinned to CPU 1. Results go
+// to stdout and to bench/results/latest.json; with BENCH_WRITE_DOCS=1 docs/benchmarks.md is
+// regenerated.
 // BENCH_WAIT_QUIET_S=N waits up to N s before each scenario for other processes to go quiet.
 // Give BENCH_REDIS_URL a Redis server of its own: the service's invalidation pub/sub channel is
 // named after the Redis database, so another edgeflags instance on the same database reaches it.
@@ -90,7 +95,7 @@ if (TASKSET && CPUS >= 2 && !DOCS_ONLY) {
   const r = spawnSync(TASKSET, ['-a', '-cp', '1', String(process.pid)], { encoding: 'utf8' });
   PIN = r.status === 0;
   pinning = PIN
-    ? 'service and baseline: taskset -c 0; load generator (autocannon, in bench/run.mjs): taskset -a -cp 1'
+    ? 'service (and its second instance for staleness), baseline and nest-floor: taskset -c 0; load generator (autocannon, in bench/run.mjs): taskset -a -cp 1'
     : `none (taskset failed: ${(r.stderr || '').trim()})`;
 } else if (TASKSET) {
   pinning = `none (only ${CPUS} CPU available)`;
@@ -574,6 +579,9 @@ async function main() {
       memory_users: MEMORY_USERS,
       seeded_answers: REDIS_URL ? SEEDED_ANSWERS : 0,
       updates: UPDATES,
+      staleness_updates: STALENESS_UPDATES,
+      burst: BURST,
+      bursts: BURSTS,
     },
     scenarios: {},
     checks: {},
@@ -851,7 +859,8 @@ async function main() {
       }
     }
     results.checks.nest_floor_agreement = { checked, wrong };
-    if (wrong) problems.push(`nest-floor disagrees with the rollout rule on ${wrong}/${checked} answers`);
+    if (wrong)
+      problems.push(`nest-floor disagrees with the rollout rule on ${wrong}/${checked} answers`);
     const r = await runLoad('nest-floor-check', floorBase, {
       pathFor: checkPath(SEED_FLAGS, USERS),
       pid: floor.pid,
@@ -929,7 +938,11 @@ async function main() {
   // layer holds (a new revision of bench_burst_<n>, just written): the service must read it
   // from PostgreSQL once, not once per request.
   {
-    const burstAgent = new http.Agent({ keepAlive: true, maxSockets: BURST, maxFreeSockets: BURST });
+    const burstAgent = new http.Agent({
+      keepAlive: true,
+      maxSockets: BURST,
+      maxFreeSockets: BURST,
+    });
     const get = (url) =>
       request('GET', url, { via: burstAgent, anonymous: true, timeoutMs: 30_000 }).catch(
         (error) => ({ status: 0, error: error.message, at: process.hrtime.bigint() }),
@@ -1001,12 +1014,17 @@ async function main() {
         `  miss-burst ${b.flag.padEnd(14)} ${BURST} concurrent: db_reads ${b.db_reads}  p50 ${fmt(l.p50, 2)} ms  p99 ${fmt(l.p99, 2)} ms  max ${fmt(l.max, 2)} ms` +
           `  errors ${b.errors}  non-2xx ${b.non2xx}  wrong ${b.wrong}  answers ${JSON.stringify(b.answers)}`,
       );
-      if (b.errors || b.non2xx) problems.push(`miss-burst ${b.flag}: ${b.errors} errors, ${b.non2xx} non-2xx of ${BURST}`);
+      if (b.errors || b.non2xx)
+        problems.push(`miss-burst ${b.flag}: ${b.errors} errors, ${b.non2xx} non-2xx of ${BURST}`);
       if (b.wrong) problems.push(`miss-burst ${b.flag}: ${b.wrong}/${BURST} wrong answers`);
       if (b.db_reads > 1)
-        results.notes.push(`miss-burst ${b.flag}: ${b.db_reads} database reads for one burst (target: 1)`);
+        results.notes.push(
+          `miss-burst ${b.flag}: ${b.db_reads} database reads for one burst (target: 1)`,
+        );
       if (b.warm_connections < BURST)
-        results.notes.push(`miss-burst ${b.flag}: only ${b.warm_connections} of ${BURST} connections were open before the burst`);
+        results.notes.push(
+          `miss-burst ${b.flag}: only ${b.warm_connections} of ${BURST} connections were open before the burst`,
+        );
     }
   }
 
@@ -1241,9 +1259,13 @@ async function main() {
         `  (polls p50 ${st.polls.p50}, max ${st.polls.max}); edge hit right after: ${edgeHitsAfter}/${delays.length}; timeouts ${timeouts}, errors ${errors}`,
     );
     if (timeouts || errors)
-      problems.push(`staleness: ${timeouts} updates never reached B within ${STALENESS_TIMEOUT_MS} ms, ${errors} request errors`);
+      problems.push(
+        `staleness: ${timeouts} updates never reached B within ${STALENESS_TIMEOUT_MS} ms, ${errors} request errors`,
+      );
     if (edgeHitsAfter < delays.length)
-      results.notes.push(`staleness: B answered from its edge cache right after the new value in only ${edgeHitsAfter} of ${delays.length} rounds`);
+      results.notes.push(
+        `staleness: B answered from its edge cache right after the new value in only ${edgeHitsAfter} of ${delays.length} rounds`,
+      );
   } else {
     results.staleness = { skipped: 'needs a shared PostgreSQL and Redis' };
     console.log('  staleness          skipped: needs a shared PostgreSQL and Redis');
@@ -1377,7 +1399,10 @@ function stalenessTable(r) {
     '|---|--:|--:|--:|--:|--:|--:|---|--:|--:|',
   ];
   if (!st || st.skipped)
-    return [...head, `| ${st?.skipped ? `skipped: ${st.skipped}` : 'not run'} | - | - | - | - | - | - | - | - | - |`].join('\n');
+    return [
+      ...head,
+      `| ${st?.skipped ? `skipped: ${st.skipped}` : 'not run'} | - | - | - | - | - | - | - | - | - |`,
+    ].join('\n');
   const d = st.delay_ms;
   const first = Object.entries(st.first_new_answer_cache)
     .map(([k, v]) => `${k}: ${v}`)
@@ -1447,6 +1472,87 @@ function updateLine(r) {
   return `- Update latency ${verdict}: p50 ${fmt(p.p50)} ms without and ${fmt(w.p50)} ms with, p99 ${fmt(p.p99)} ms and ${fmt(w.p99)} ms (${p.count} sequential POSTs each). ${kept}`;
 }
 
+function floorLine(r) {
+  const floor = r.scenarios['nest-floor-check'];
+  if (!floor) return '- (No `nest-floor-check` in this run.)';
+  const check = r.scenarios['check-hit'];
+  const base = r.scenarios['baseline-check'];
+  const c = r.cost_per_check;
+  const cost = c
+    ? ` In server CPU time per check (CPU % over the run divided by req/s): ${fmt(c.baseline.cpu_us, 1)} µs bare, ${fmt(c.nest_floor.cpu_us, 1)} µs for the Nest floor, ${fmt(c.check_hit.cpu_us, 1)} µs for the service. Of the ${fmt(c.check_hit.cpu_us - c.baseline.cpu_us, 1)} µs the service spends beyond bare \`node:http\`, ${fmt(c.framework_us, 1)} µs (${c.framework_share_of_gap === null ? '-' : fmt(c.framework_share_of_gap * 100, 0) + '%'}) is what NestJS + Fastify cost for the cheapest interceptor answer, and ${fmt(c.edgeflags_us, 1)} µs is edgeflags' own work on top of it (request-id, security-header and metrics hooks, the global guards, the edge-cache lookup, the counters).`
+    : '';
+  return (
+    `- The minimal NestJS + Fastify app (\`bench/nest-floor-server.mjs\`: one interceptor answering from a map via \`of(...)\`, no hooks, no global pipes or guards) served ${fmt(floor.rps, 0)} req/s, ${fmt(r.ratios['nest-floor-check'].throughput_vs_baseline * 100, 0)}% of bare \`node:http\` (${fmt(base.rps, 0)}). ` +
+    `The service's check-hit served ${fmt(r.ratios['check-hit'].throughput_vs_nest_floor * 100, 0)}% of that floor (${fmt(check.rps, 0)} req/s).${cost} ` +
+    'Both floors evaluate the rollout with `bench/rollout.mjs`, the service with its own implementation; the three runs are one after the other, not interleaved, so machine noise between them counts in full.'
+  );
+}
+
+function stalenessLine(r) {
+  const st = r.staleness;
+  if (!st || st.skipped)
+    return `- Staleness across instances: ${st?.skipped ? `skipped: ${st.skipped}` : 'not run'} (it runs only with \`BENCH_DATABASE_URL\` and \`BENCH_REDIS_URL\`).`;
+  const d = st.delay_ms;
+  const met = d.p99 !== null && d.p99 < st.target_p99_ms;
+  return (
+    `- Staleness across instances: a second instance (B, same PostgreSQL and Redis, also pinned to CPU 0) was polled in a tight loop (one request at a time, keep-alive) for one user after each of ${st.updates} updates made on the first (A), alternating \`${st.flag}\` between 100% and 0%. ` +
+    `B answered the new value p50 ${fmt(d.p50)} ms, p95 ${fmt(d.p95)} ms, p99 ${fmt(d.p99)} ms, max ${fmt(d.max)} ms after A's update response: ${met ? 'within' : '**not** within'} the issue's target of p99 < ${st.target_p99_ms} ms. ` +
+    `That delay is Redis pub/sub delivery, then B's cold path for the new revision (a Redis read, then PostgreSQL: ${st.b_counters.db_reads} database reads on B for ${st.b_counters.invalidations_received} invalidations received). ` +
+    `Right after each first new answer, B answered the same check from its edge cache (\`_cache: hit\`, its edge-hit counter up by one, no database read) in ${st.edge_hit_after.hits} of ${st.edge_hit_after.checked} rounds. ` +
+    'Caveats: both instances and the polling share one core each with other work, and the poll loop itself loads B while A handles the update; the resolution is one poll round trip (tens of µs).'
+  );
+}
+
+function burstLine(r) {
+  const mb = r.miss_burst;
+  if (!mb) return '- (No `miss-burst` in this run.)';
+  const reads = mb.db_reads.join(', ');
+  const ok = mb.db_reads_max <= mb.target_db_reads;
+  const p99s = mb.runs.map((b) => fmt(b.latency_ms.p99)).join(', ');
+  return (
+    `- Cold misses: ${mb.burst} concurrent checks (distinct users \`burst-0\`..) of a flag at a revision no cache layer held, right after it was written, caused ${reads} database read(s) in ${mb.bursts} bursts (target: 1${ok ? ', met' : ', **not met**'}): concurrent misses of one flag share one load. ` +
+    `Each of the ${mb.burst} checks still missed the per-user check layer (one Redis read each) before joining that load. Time from the burst's start to each answer: p99 ${p99s} ms. ` +
+    `The ${mb.burst} keep-alive connections were opened (with cached checks) before each burst, so the figures exclude TCP connection setup; the requests leave a single-threaded client within about a millisecond, not at the same instant.`
+  );
+}
+
+function lastRestart() {
+  try {
+    return JSON.parse(fs.readFileSync(RESTART_RESULTS, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function restartLines(x) {
+  const ms = (v) => (v === null || v === undefined ? '-' : `${Math.round(v)} ms`);
+  const inst = (name) => {
+    const i = x.instances[name];
+    return `| ${name} | ${fmt(i.sigterm_at_s, 1)} s | ${i.exit_code ?? '-'} | ${ms(i.drain_ms)} | ${ms(i.restart_ready_ms)} | ${i.served_before} / ${i.served_after} |`;
+  };
+  const l = x.load;
+  const b = x.balancer;
+  return [
+    `From \`node bench/restart.mjs\` (${x.date}), run separately from the rest of this page:`,
+    '',
+    '```sh',
+    x.command_line,
+    '```',
+    '',
+    `Two instances of the service (same PostgreSQL and Redis, both pinned to CPU 0) behind a round-robin HTTP balancer written in Node (in the script, sharing CPU 1 with the load generator) that, like HAProxy with \`retry-on ${x.settings.retry_on.join(' ')}\`, \`retries ${x.settings.retries}\` and \`option redispatch\`, retries a request on the other instance when ${x.settings.retry_on.includes('503') ? 'the connection is refused, closed before any response byte, or answered 503' : 'the connection is refused or closed before any response byte'}. ` +
+      `autocannon kept ${x.settings.connections} connections busy on the check endpoint for ${fmt(l.duration_s, 1)} s; SIGTERM went to A at about 1/3 of the run and, once A had exited and been started again, to B at about 2/3.`,
+    '',
+    '| instance | SIGTERM at | exit code | drain (SIGTERM to exit) | restarted, ready after | requests served before / after its restart |',
+    '|---|--:|--:|--:|--:|--:|',
+    inst('A'),
+    inst('B'),
+    '',
+    `- Requests: ${l.requests.toLocaleString('en')} (${fmt(l.rps, 0)} req/s), non-2xx ${l.non2xx}, errors ${l.errors} (socket errors and timeouts at the client), latency p50 ${fmt(l.latency_ms.p50)} ms, p99 ${fmt(l.latency_ms.p99)} ms, max ${fmt(l.latency_ms.max)} ms.`,
+    `- The balancer retried ${b.retries.conn_failure} refused connections, ${b.retries.empty_response} requests whose connection closed before any response byte${x.settings.retry_on.includes('503') ? ` and ${b.retries.status_503} answered 503` : ''}; ${b.gave_up} requests ran out of retries; ${b.broken_responses} responses broke after their first byte. Fastify answered ${b.upstream_503} requests 503 while draining${x.settings.retry_on.includes('503') ? '' : ' (not retried with this retry-on setting; they reached the client as non-2xx)'}.`,
+    `- Verdict: ${x.ok ? 'no request lost, both instances exited 0' : `**failed**: ${x.problems.join('; ')}`}.`,
+  ];
+}
+
 function memoryLine(r, mib) {
   const m = r.scenarios.memory;
   const grew = m.rss_kb.after - m.rss_kb.before;
@@ -1474,9 +1580,11 @@ function renderDocs(r, table) {
     '',
     '<!-- Generated by `BENCH_WRITE_DOCS=1 node bench/run.mjs`; edit bench/run.mjs, not this file. -->',
     '',
-    'What one run of `bench/run.mjs` measured: the service against a bare `node:http` server that',
-    'answers the same check with the same rollout rule from an in-memory map (the floor no framework',
-    'can beat). These are means and percentiles from **a single run on a small, shared 2-core',
+    'What one run of `bench/run.mjs` measured: the service against two reference servers that answer',
+    'the same check with the same rollout rule from an in-memory map: a bare `node:http` server (the',
+    'floor no framework can beat) and a minimal NestJS 11 + Fastify app whose check route has one',
+    'interceptor answering via `of(...)` (the floor for any NestJS app whose cache layers are',
+    'interceptors, as the issue requires). These are means and percentiles from **a single run on a small, shared 2-core',
     'machine**: expect run-to-run differences of 10-20% in throughput and much more in the tails.',
     'Read them as orders of magnitude and ratios, not as guarantees.',
     '',
@@ -1503,14 +1611,23 @@ function renderDocs(r, table) {
     '',
     table.updates,
     '',
+    table.staleness,
+    '',
+    table.burst,
+    '',
     '## What the numbers say',
     '',
-    `- The check endpoint, answered from cache, served ${fmt(check.rps, 0)} req/s on one core: ${fmt(r.ratios['check-hit'].throughput_vs_baseline * 100, 0)}% of what the bare \`node:http\` server did on the same core (${fmt(base.rps, 0)} req/s). The gap is what the framework stack (NestJS, Fastify, request hooks, the cache interceptor, serialisation) costs per request. Check-layer hit rate over the run: ${pct(check.hit_rate.rate)}; database reads during it: ${check.db_reads}.`,
+    `- The check endpoint, answered from cache, served ${fmt(check.rps, 0)} req/s on one core: ${fmt(r.ratios['check-hit'].throughput_vs_baseline * 100, 0)}% of what the bare \`node:http\` server did on the same core (${fmt(base.rps, 0)} req/s). Check-layer hit rate over the run: ${pct(check.hit_rate.rate)}; database reads during it: ${check.db_reads}.`,
+    floorLine(r),
     `- At a fixed ${r.settings.fixed_rate.toLocaleString('en')} req/s (${fmt(fixed.rps, 0)} achieved, the service at ${fixed.cpu_pct.server}% of its CPU) a check took p50 ${fmt(fixed.latency_ms.p50, 3)} ms, p99 ${fmt(fixed.latency_ms.p99, 3)} ms, p99.9 ${fmt(fixed.latency_ms.p999, 3)} ms, measured at the client. autocannon's own pacing sends each connection's per-second quota in one burst; the benchmark spreads it evenly instead (one request per connection every 10 ms), and does not correct for coordinated omission.`,
     `- With one update a second to a flag that is being read (\`mixed\`), the check and endpoint layers together hit ${pct(mixed.hit_rate.rate)} (${mixed.hit_rate.misses} misses, ${mixed.db_reads} database reads for ${mixed.updates.count} updates). The updates, made while the service was saturated, took p50 ${fmt(mixed.updates.p50)} ms, max ${fmt(mixed.updates.max)} ms. Right after one more update, ${mixed.after_update_wrong_answers.wrong} of ${mixed.after_update_wrong_answers.checked} checks of that flag returned an answer computed from the old percentage.`,
     updateLine(r),
     memoryLine(r, mib),
+    stalenessLine(r),
+    burstLine(r),
   ];
+  const restart = lastRestart();
+  if (restart) lines.push('', '## Restart under load', '', ...restartLines(restart));
   if (r.notes.length) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   if (r.warnings?.length)
     lines.push(
@@ -1525,7 +1642,7 @@ function renderDocs(r, table) {
     '',
     '## Reproducing',
     '',
-    '`npm run bench` runs everything against embedded backends (PGlite in memory, in-process cache). Set `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` to use real servers. Give it a Redis database of its own: the invalidation channel is named after the database, so another edgeflags instance on the same database (a test suite, say) would deliver its invalidations to the benchmarked service; the run warns when that happens. Set `BENCH_WAIT_QUIET_S` to wait that long before each scenario for other processes to go quiet, `BENCH_DURATION_S` to shorten the runs (below 5 s the memory and Redis-seeding scenarios are scaled down), and `BENCH_WRITE_DOCS=1` to regenerate this page (`node bench/run.mjs --docs-only` rewrites it from the last results without measuring again). Raw figures of the last run are in `bench/results/latest.json` (not committed).',
+    '`npm run bench` runs everything against embedded backends (PGlite in memory, in-process cache). Set `BENCH_DATABASE_URL` and `BENCH_REDIS_URL` to use real servers. Give it a Redis database of its own: the invalidation channel is named after the database, so another edgeflags instance on the same database (a test suite, say) would deliver its invalidations to the benchmarked service; the run warns when that happens. Set `BENCH_WAIT_QUIET_S` to wait that long before each scenario for other processes to go quiet, `BENCH_DURATION_S` to shorten the runs (below 5 s the memory and Redis-seeding scenarios are scaled down), and `BENCH_WRITE_DOCS=1` to regenerate this page (`node bench/run.mjs --docs-only` rewrites it from the last results without measuring again). The `staleness` scenario runs only with both real servers (it needs a second instance sharing them). Raw figures of the last run are in `bench/results/latest.json` (not committed). `node bench/restart.mjs` (same variables; skipped without them) measures rolling restarts under load; it writes `bench/results/restart.json`, which this page includes when present, and with `BENCH_WRITE_DOCS=1` it regenerates this page.',
     '',
   );
   return lines.join('\n');

@@ -37,7 +37,11 @@ export interface RevisionChange {
 export abstract class FlagsRepository {
   /** A live (not archived) flag. */
   abstract findByName(name: string): Promise<FlagSnapshot | null>;
-  abstract findAll(): Promise<FlagSnapshot[]>;
+  /** Live flags by name, and the archived ones' names and revisions (they count in the list's generation). */
+  abstract findAll(): Promise<{
+    flags: FlagSnapshot[];
+    archived: Array<{ name: string; revision: number }>;
+  }>;
   /** Flags, archived ones included, whose revision is above `since` (all flags with 0). */
   abstract revisionsSince(since: number): Promise<RevisionChange[]>;
   /** Creates, updates or restores an archived flag. Fields left out keep their value. */
@@ -82,12 +86,19 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     });
   }
 
-  findAll(): Promise<FlagSnapshot[]> {
-    return this.run('could not list the flags', async () =>
-      (await this.flags.find({ where: { archivedAt: IsNull() }, order: { name: 'ASC' } })).map(
-        toSnapshot,
-      ),
-    );
+  findAll(): Promise<{
+    flags: FlagSnapshot[];
+    archived: Array<{ name: string; revision: number }>;
+  }> {
+    return this.run('could not list the flags', async () => {
+      const rows = await this.flags.find({ order: { name: 'ASC' } });
+      return {
+        flags: rows.filter((r) => r.archivedAt === null).map(toSnapshot),
+        archived: rows
+          .filter((r) => r.archivedAt !== null)
+          .map((r) => ({ name: r.name, revision: Number(r.revision) })),
+      };
+    });
   }
 
   revisionsSince(since: number): Promise<RevisionChange[]> {

@@ -111,7 +111,7 @@ export class FlagsService {
     this.stats.list.misses++;
     this.stats.dbReads++;
     const knownBefore = this.edge.revisionsCopy();
-    let all: FlagSnapshot[];
+    let all: Awaited<ReturnType<FlagsRepository['findAll']>>;
     try {
       all = await this.repository.findAll();
     } catch (error) {
@@ -119,15 +119,21 @@ export class FlagsService {
       this.stats.staleServed++;
       return { flags: memo.flags, count: memo.flags.length, _cache: 'stale' };
     }
+    // The list's generation is the highest revision of any row, archived ones included (an
+    // archive changes the list too), which is what this instance tracks as maxRevision.
     let listRevision = 0;
-    for (const f of all) {
+    for (const f of all.flags) {
       const before = knownBefore.get(f.name);
       if (before !== undefined && f.revision < before)
         this.edge.correctRevision(f.name, f.revision);
       else this.edge.noteRevision(f.name, f.revision);
       listRevision = Math.max(listRevision, f.revision);
     }
-    const flags = all.map(toListItem);
+    for (const a of all.archived) {
+      this.edge.forget(a.name, a.revision);
+      listRevision = Math.max(listRevision, a.revision);
+    }
+    const flags = all.flags.map(toListItem);
     if (listRevision >= this.edge.maxRevision) {
       this.listMemo = {
         revision: listRevision,
