@@ -32,7 +32,7 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   addHttpHooks(fastify);
-  app.get(MetricsService).instrument(fastify);
+  if (config.metrics.http) app.get(MetricsService).instrument(fastify);
   app.useGlobalPipes(new ValidationPipe(validationOptions));
   app.useGlobalFilters(new HttpErrorFilter());
   setupOpenApi(app);

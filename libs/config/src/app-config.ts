@@ -70,6 +70,8 @@ export class EnvSchema {
     message: 'TRUST_PROXY must be true, false, a hop count, or comma-separated addresses/CIDRs',
   })
   TRUST_PROXY: string = 'false';
+  /** Per-request HTTP metrics (count and latency by route and status). Off only to measure their cost. */
+  @IsIn(['true', 'false']) METRICS_HTTP: string = 'true';
   /** On SIGTERM, how long in-flight requests may take before the process exits anyway. */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS: number = 10_000;
 }
@@ -99,6 +101,7 @@ export interface AppConfig {
     failureWindowMs: number;
   };
   shutdownTimeoutMs: number;
+  metrics: { http: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -170,5 +173,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       failureWindowMs: e.AUTH_FAILURE_WINDOW_S * 1000,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metrics: { http: e.METRICS_HTTP === 'true' },
   };
 }
