@@ -49,6 +49,8 @@ const MEMORY_USERS = SHORT ? 200_000 : 1_000_000;
 const MEMORY_MAX_S = SHORT ? 45 : 150;
 const SEEDED_ANSWERS = SHORT ? 100_000 : 1_000_000;
 const UPDATES = 200;
+// baseline-check, nest-floor-check and check-hit run interleaved, this many rounds each.
+const REFERENCE_ROUNDS = 3;
 // staleness: updates on instance A, each followed by a tight poll of instance B until it answers
 // the new value (after a few discarded warm-up rounds).
 const STALENESS_UPDATES = 100;
@@ -203,14 +205,62 @@ function request(method, url, { timeoutMs = 10_000, via = agent, anonymous = fal
         } catch {
           /* not JSON */
         }
-        resolve({ status: res.statusCode, body, ms, at, sent });
+        resolve({ status: res.statusCode, body, ms, at });
       });
     });
-    let sent;
-    req.on('finish', () => (sent = process.hrtime.bigint()));
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** A TCP connection to 127.0.0.1:port, for exchange(). */
+function openSocket(port) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.off('error', reject);
+      sock.on('error', () => {});
+      resolve(sock);
+    });
+    sock.setNoDelay(true);
+    sock.on('error', reject);
+  });
+}
+
+/**
+ * Writes one raw HTTP/1.1 request on a keep-alive socket and reads its answer (a response with a
+ * Content-Length, as the service gives): { status, body, at }, status 0 on a socket error.
+ */
+function exchange(sock, requestBuffer, timeoutMs = 30_000) {
+  return new Promise((resolve) => {
+    let data = Buffer.alloc(0);
+    const done = (answer) => {
+      clearTimeout(timer);
+      sock.off('data', onData);
+      sock.off('close', onClose);
+      resolve({ at: process.hrtime.bigint(), ...answer });
+    };
+    const onClose = () => done({ status: 0, error: 'connection closed' });
+    const onData = (chunk) => {
+      data = data.length ? Buffer.concat([data, chunk]) : chunk;
+      const end = data.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const head = data.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (data.length < end + 4 + length) return;
+      const text = data.subarray(end + 4, end + 4 + length).toString('utf8');
+      let body = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      done({ status: Number(head.slice(9, 12)), body });
+    };
+    const timer = setTimeout(() => done({ status: 0, error: 'timed out' }), timeoutMs);
+    sock.on('data', onData);
+    sock.on('close', onClose);
+    sock.write(requestBuffer);
   });
 }
 
@@ -581,6 +631,7 @@ async function main() {
       memory_users: MEMORY_USERS,
       seeded_answers: REDIS_URL ? SEEDED_ANSWERS : 0,
       updates: UPDATES,
+      reference_rounds: REFERENCE_ROUNDS,
       staleness_updates: STALENESS_UPDATES,
       burst: BURST,
       bursts: BURSTS,
@@ -783,9 +834,10 @@ async function main() {
       );
   };
 
-  const runLoad = async (name, base, opts) => {
+  const runLoad = async (name, base, opts, warmUp = true) => {
     await gate(name, opts.pid);
-    await load({ base, ...opts, seconds: WARMUP_S, amount: undefined, maxSeconds: undefined });
+    if (warmUp)
+      await load({ base, ...opts, seconds: WARMUP_S, amount: undefined, maxSeconds: undefined });
     return load({ base, seconds: DURATION_S, ...opts });
   };
 
@@ -804,16 +856,17 @@ async function main() {
     return r;
   };
 
-  const appLoad = async (name, layers, opts, during) => {
+  const appLoad = async (name, layers, opts, during, warmUp = true) => {
     opts = { pid: app.pid, ...opts };
     await gate(name, app.pid);
-    await load({
-      base: appBase,
-      ...opts,
-      seconds: WARMUP_S,
-      amount: undefined,
-      maxSeconds: undefined,
-    });
+    if (warmUp)
+      await load({
+        base: appBase,
+        ...opts,
+        seconds: WARMUP_S,
+        amount: undefined,
+        maxSeconds: undefined,
+      });
     const before = await stats();
     during?.start();
     const r = await load({ base: appBase, seconds: DURATION_S, ...opts });
@@ -826,19 +879,13 @@ async function main() {
     `bench: ${DURATION_S} s per scenario after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections; pinning: ${pinning}`,
   );
 
-  // a. baseline (the service is idle meanwhile)
-  scenario(
-    'baseline-check',
-    await runLoad('baseline-check', baseBase, {
-      pathFor: checkPath(SEED_FLAGS, USERS),
-      pid: baseline.pid,
-    }),
-  );
-  await stopChild(baseline);
-
-  // a2. nest-floor: the cheapest NestJS + Fastify answer, from one interceptor (the service is
-  // idle meanwhile). The service's check path is also an interceptor answering before the
-  // handler; what it costs beyond this is edgeflags' own work.
+  // a, a2, b. The two floors and check-hit, interleaved: REFERENCE_ROUNDS rounds of baseline,
+  // nest-floor, service (each idle while another is loaded), the first round after a warm-up.
+  // On this kind of machine throughput drifts by tens of percent over a minute; adjacent runs
+  // and the median of the rounds are what the ratios between them can rest on.
+  // nest-floor is the cheapest NestJS + Fastify answer, from one interceptor; the service's
+  // check path is also an interceptor answering before the handler, so what the service costs
+  // beyond nest-floor is edgeflags' own work.
   {
     const floorPort = await freePort();
     const floorBase = `http://127.0.0.1:${floorPort}`;
@@ -863,20 +910,40 @@ async function main() {
     results.checks.nest_floor_agreement = { checked, wrong };
     if (wrong)
       problems.push(`nest-floor disagrees with the rollout rule on ${wrong}/${checked} answers`);
-    const r = await runLoad('nest-floor-check', floorBase, {
-      pathFor: checkPath(SEED_FLAGS, USERS),
-      pid: floor.pid,
-    });
-    r.rss_kb = rssKb(floor.pid).rss;
-    scenario('nest-floor-check', r);
-    await stopChild(floor);
-  }
 
-  // b. check-hit
-  scenario(
-    'check-hit',
-    await appLoad('check-hit', ['check'], { pathFor: checkPath(SEED_FLAGS, USERS) }),
-  );
+    const pathFor = checkPath(SEED_FLAGS, USERS);
+    const rounds = { 'baseline-check': [], 'nest-floor-check': [], 'check-hit': [] };
+    for (let round = 0; round < REFERENCE_ROUNDS; round++) {
+      const warmUp = round === 0;
+      const b = await runLoad('baseline-check', baseBase, { pathFor, pid: baseline.pid }, warmUp);
+      const f = await runLoad('nest-floor-check', floorBase, { pathFor, pid: floor.pid }, warmUp);
+      f.rss_kb = rssKb(floor.pid).rss;
+      const c = await appLoad('check-hit', ['check'], { pathFor }, undefined, warmUp);
+      for (const [name, r] of [
+        ['baseline-check', b],
+        ['nest-floor-check', f],
+        ['check-hit', c],
+      ])
+        rounds[name].push(r);
+      console.log(
+        `  round ${round + 1}/${REFERENCE_ROUNDS}: baseline ${fmt(b.rps, 0)}, nest-floor ${fmt(f.rps, 0)}, check-hit ${fmt(c.rps, 0)} req/s`,
+      );
+    }
+    await stopChild(baseline);
+    await stopChild(floor);
+    // Each of the three is reported by its round of median throughput, with every round's figures.
+    for (const [name, list] of Object.entries(rounds)) {
+      const median = [...list].sort((x, y) => x.rps - y.rps)[Math.floor(list.length / 2)];
+      median.rounds = list.map((r) => ({
+        rps: r.rps,
+        p99_ms: r.latency_ms.p99,
+        cpu_server_pct: r.cpu_pct.server,
+        cpu_other_pct: r.cpu_pct.other,
+      }));
+      median.reported_round = list.indexOf(median) + 1;
+      scenario(name, median);
+    }
+  }
 
   // h. memory: straight after check-hit, many more distinct users
   {
@@ -940,35 +1007,38 @@ async function main() {
   // layer holds (a new revision of bench_burst_<n>, just written): the service must read it
   // from PostgreSQL once, not once per request.
   {
-    const burstAgent = new http.Agent({
-      keepAlive: true,
-      maxSockets: BURST,
-      maxFreeSockets: BURST,
-    });
-    const get = (url) =>
-      request('GET', url, { via: burstAgent, anonymous: true, timeoutMs: 30_000 }).catch(
-        (error) => ({ status: 0, error: error.message, at: process.hrtime.bigint() }),
-      );
+    const host = new URL(appBase).host;
+    const raw = (p) =>
+      Buffer.from(`GET ${p} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n\r\n`, 'latin1');
+    // BURST keep-alive connections, each first used for a check answered from cache: the burst
+    // then measures the miss, not BURST TCP handshakes queued on one core. Raw sockets and
+    // pre-built requests, so that the burst leaves this (single-threaded) client as fast as it
+    // can write: an http.Agent takes tens of ms to issue 500 requests.
+    const sockets = await Promise.all(
+      Array.from({ length: BURST }, () => openSocket(appPort).catch(() => null)),
+    );
     const runs = [];
     for (let n = 1; n <= BURSTS; n++) {
       const flag = BURST_FLAG(n);
       await gate(`miss-burst ${n}`, app.pid);
-      // BURST keep-alive connections, opened beforehand with checks answered from cache: the
-      // burst then measures the miss, not BURST TCP handshakes queued on one core.
-      await Promise.all(
-        Array.from({ length: BURST }, (_, i) =>
-          get(`${appBase}/flags/${SEED_FLAGS[0]}/check?user_id=warm-${i}`),
+      const warm = await Promise.all(
+        sockets.map((sock, i) =>
+          sock ? exchange(sock, raw(`/flags/${SEED_FLAGS[0]}/check?user_id=warm-${i}`)) : null,
         ),
       );
-      const sockets = Object.values(burstAgent.freeSockets).reduce((a, l) => a + l.length, 0);
+      const ready = warm.filter((a) => a?.status === 200).length;
+      const requests = sockets.map((_, i) => raw(`/flags/${flag}/check?user_id=burst-${i}`));
       const written = await update(flag, BURST_PCT); // a revision no cache layer holds
       const before = await stats();
+      const cpu0 = cpuSnapshot(app.pid);
       const start = process.hrtime.bigint();
-      const answers = await Promise.all(
-        Array.from({ length: BURST }, (_, i) =>
-          get(`${appBase}/flags/${flag}/check?user_id=burst-${i}`),
-        ),
+      const pending = sockets.map((sock, i) => (sock ? exchange(sock, requests[i]) : null));
+      const lastSent = process.hrtime.bigint();
+      const answers = (await Promise.all(pending)).map(
+        (a) => a ?? { status: 0, error: 'no connection', at: process.hrtime.bigint() },
       );
+      const cpu = cpuDelta(cpu0, cpuSnapshot(app.pid));
+      const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
       const after = await stats();
       const rule = { enabled: true, rollout_percentage: BURST_PCT };
       let errors = 0;
@@ -976,11 +1046,9 @@ async function main() {
       let wrong = 0;
       const ms = [];
       const outcomes = {};
-      let lastSent = start;
       answers.forEach((a, i) => {
         if (a.status === 0) return void errors++;
         ms.push(Number(a.at - start) / 1e6);
-        if (a.sent > lastSent) lastSent = a.sent;
         if (a.status !== 200) return void non2xx++;
         outcomes[a.body._cache] = (outcomes[a.body._cache] ?? 0) + 1;
         if (a.body.enabled !== isEnabledFor(rule, flag, `burst-${i}`)) wrong++;
@@ -990,11 +1058,20 @@ async function main() {
         flag,
         created: written.body.created,
         revision: written.body.revision,
-        warm_connections: sockets,
+        warm_connections: ready,
         all_sent_after_ms: Number(lastSent - start) / 1e6,
+        wall_ms: wallMs,
+        cpu_pct: cpu,
+        // Server CPU time per check of the burst (10 ms tick resolution over a few hundred ms).
+        server_cpu_ms_per_check: (cpu.server / 100) * (wallMs / BURST),
         db_reads: after.db_reads - before.db_reads,
         check_layer: { hits: delta('check', 'hits'), misses: delta('check', 'misses') },
         service_layer: { hits: delta('service', 'hits'), misses: delta('service', 'misses') },
+        // Checks that reached the service while the flag's one load was in flight and waited for
+        // it (single-flight): they missed the check layer, but counted neither a service-layer
+        // hit (flag already loaded) nor a miss (the load itself).
+        joined_load:
+          delta('check', 'misses') - delta('service', 'hits') - delta('service', 'misses'),
         answers: outcomes,
         latency_ms: quantiles(ms),
         errors,
@@ -1002,7 +1079,7 @@ async function main() {
         wrong,
       });
     }
-    burstAgent.destroy();
+    for (const sock of sockets) sock?.destroy();
     const reads = runs.map((b) => b.db_reads);
     results.miss_burst = {
       burst: BURST,
@@ -1421,13 +1498,13 @@ function stalenessTable(r) {
 function burstTable(r) {
   const mb = r.miss_burst;
   const rows = [
-    `| miss-burst: ${mb ? mb.burst : BURST} concurrent checks, distinct users, of a flag no cache layer holds | database reads | check-layer misses | p50 ms | p99 ms | max ms | errors | wrong answers |`,
-    '|---|--:|--:|--:|--:|--:|--:|--:|',
+    `| miss-burst: ${mb ? mb.burst : BURST} concurrent checks, distinct users, of a flag no cache layer holds | database reads | check-layer misses | waited for the one load | p50 ms | p99 ms | max ms | errors | wrong answers |`,
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
-  if (!mb) return [...rows, '| not run | - | - | - | - | - | - | - |'].join('\n');
+  if (!mb) return [...rows, '| not run | - | - | - | - | - | - | - | - |'].join('\n');
   for (const b of mb.runs) {
     rows.push(
-      `| \`${b.flag}\` (revision ${b.revision}${b.created ? ', just created' : ', just updated'}) | ${b.db_reads} | ${b.check_layer.misses} | ${fmt(b.latency_ms.p50)} | ${fmt(b.latency_ms.p99)} | ${fmt(b.latency_ms.max)} | ${b.errors + b.non2xx} | ${b.wrong} |`,
+      `| \`${b.flag}\` (revision ${b.revision}${b.created ? ', just created' : ', just updated'}) | ${b.db_reads} | ${b.check_layer.misses} | ${b.joined_load} | ${fmt(b.latency_ms.p50)} | ${fmt(b.latency_ms.p99)} | ${fmt(b.latency_ms.max)} | ${b.errors + b.non2xx} | ${b.wrong} |`,
     );
   }
   return rows.join('\n');
@@ -1436,25 +1513,42 @@ function burstTable(r) {
 /**
  * Server CPU time per saturated check (CPU % x 1 s / req/s), for the bare floor, the Nest floor
  * and the service: which part of the gap to bare node:http is NestJS + Fastify's own pipeline.
+ * Medians over the interleaved rounds, and the ratios of each round (adjacent runs).
  */
 function costPerCheck(r) {
-  const us = (name) => {
-    const s = r.scenarios[name];
-    if (!s || s.cpu_pct.server === null) return null;
-    return { cpu_us: (s.cpu_pct.server / 100) * (1e6 / s.rps), wall_us: 1e6 / s.rps };
+  const median = (xs) => {
+    const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    return v.length ? v[Math.floor(v.length / 2)] : null;
   };
-  const base = us('baseline-check');
-  const floor = us('nest-floor-check');
-  const check = us('check-hit');
+  const rounds = (name) => {
+    const s = r.scenarios[name];
+    if (!s) return null;
+    return (s.rounds ?? [{ rps: s.rps, cpu_server_pct: s.cpu_pct.server }]).map((x) => ({
+      rps: x.rps,
+      cpu_us: x.cpu_server_pct === null ? NaN : (x.cpu_server_pct / 100) * (1e6 / x.rps),
+    }));
+  };
+  const base = rounds('baseline-check');
+  const floor = rounds('nest-floor-check');
+  const check = rounds('check-hit');
   if (!base || !floor || !check) return null;
-  const gap = check.cpu_us - base.cpu_us;
+  const us = (list) => median(list.map((x) => x.cpu_us));
+  const [b, f, c] = [us(base), us(floor), us(check)];
+  if (b === null || f === null || c === null) return null;
+  const n = Math.min(base.length, floor.length, check.length);
+  const paired = Array.from({ length: n }, (_, i) => ({
+    floor_vs_baseline: floor[i].rps / base[i].rps,
+    check_vs_floor: check[i].rps / floor[i].rps,
+    check_vs_baseline: check[i].rps / base[i].rps,
+  }));
   return {
-    baseline: base,
-    nest_floor: floor,
-    check_hit: check,
-    framework_us: floor.cpu_us - base.cpu_us,
-    edgeflags_us: check.cpu_us - floor.cpu_us,
-    framework_share_of_gap: gap > 0 ? (floor.cpu_us - base.cpu_us) / gap : null,
+    baseline_cpu_us: b,
+    nest_floor_cpu_us: f,
+    check_hit_cpu_us: c,
+    framework_us: f - b,
+    edgeflags_us: c - f,
+    framework_share_of_gap: c - b > 0 ? (f - b) / (c - b) : null,
+    rounds: paired,
   };
 }
 
@@ -1483,13 +1577,15 @@ function floorLine(r) {
   const check = r.scenarios['check-hit'];
   const base = r.scenarios['baseline-check'];
   const c = r.cost_per_check;
+  const list = (f) => (c?.rounds ?? []).map((x) => `${fmt(f(x) * 100, 0)}%`).join(', ');
   const cost = c
-    ? ` In server CPU time per check (CPU % over the run divided by req/s): ${fmt(c.baseline.cpu_us, 1)} µs bare, ${fmt(c.nest_floor.cpu_us, 1)} µs for the Nest floor, ${fmt(c.check_hit.cpu_us, 1)} µs for the service. Of the ${fmt(c.check_hit.cpu_us - c.baseline.cpu_us, 1)} µs the service spends beyond bare \`node:http\`, ${fmt(c.framework_us, 1)} µs (${c.framework_share_of_gap === null ? '-' : fmt(c.framework_share_of_gap * 100, 0) + '%'}) is what NestJS + Fastify cost for the cheapest interceptor answer, and ${fmt(c.edgeflags_us, 1)} µs is edgeflags' own work on top of it (request-id, security-header and metrics hooks, the global guards, the edge-cache lookup, the counters).`
+    ? ` In server CPU time per check (CPU % over a run divided by its req/s; medians of the rounds): ${fmt(c.baseline_cpu_us, 1)} µs bare, ${fmt(c.nest_floor_cpu_us, 1)} µs for the Nest floor, ${fmt(c.check_hit_cpu_us, 1)} µs for the service. Of the ${fmt(c.check_hit_cpu_us - c.baseline_cpu_us, 1)} µs the service spends beyond bare \`node:http\`, ${fmt(c.framework_us, 1)} µs (${c.framework_share_of_gap === null ? '-' : fmt(c.framework_share_of_gap * 100, 0) + '%'}) is what NestJS + Fastify cost for the cheapest interceptor answer, and ${fmt(c.edgeflags_us, 1)} µs is edgeflags' own work on top of it (the request-id and security-header hook and the extra response headers, the per-route metrics hook, reading the flag request, the edge-cache lookup and the hit counters; no guard or pipe runs on a hit in this configuration).` +
+      ` Round by round (adjacent runs): nest-floor served ${list((x) => x.floor_vs_baseline)} of bare \`node:http\`, check-hit ${list((x) => x.check_vs_floor)} of nest-floor.`
     : '';
   return (
     `- The minimal NestJS + Fastify app (\`bench/nest-floor-server.mjs\`: one interceptor answering from a map via \`of(...)\`, no hooks, no global pipes or guards) served ${fmt(floor.rps, 0)} req/s, ${fmt(r.ratios['nest-floor-check'].throughput_vs_baseline * 100, 0)}% of bare \`node:http\` (${fmt(base.rps, 0)}). ` +
     `The service's check-hit served ${fmt(r.ratios['check-hit'].throughput_vs_nest_floor * 100, 0)}% of that floor (${fmt(check.rps, 0)} req/s).${cost} ` +
-    'Both floors evaluate the rollout with `bench/rollout.mjs`, the service with its own implementation; the three runs are one after the other, not interleaved, so machine noise between them counts in full.'
+    `The three ran interleaved (${floor.rounds ? `${floor.rounds.length} rounds of bare, Nest floor, service; the table shows each one's round of median throughput` : 'one round'}), so slow drifts of the machine affect them alike, but not the noise within a run. Both floors evaluate the rollout with \`bench/rollout.mjs\`, the service with its own implementation.`
   );
 }
 
@@ -1502,9 +1598,9 @@ function stalenessLine(r) {
   return (
     `- Staleness across instances: a second instance (B, same PostgreSQL and Redis, also pinned to CPU 0) was polled in a tight loop (one request at a time, keep-alive) for one user after each of ${st.updates} updates made on the first (A), alternating \`${st.flag}\` between 100% and 0%. ` +
     `B answered the new value p50 ${fmt(d.p50)} ms, p95 ${fmt(d.p95)} ms, p99 ${fmt(d.p99)} ms, max ${fmt(d.max)} ms after A's update response: ${met ? 'within' : '**not** within'} the issue's target of p99 < ${st.target_p99_ms} ms. ` +
-    `That delay is Redis pub/sub delivery, then B's cold path for the new revision (a Redis read, then PostgreSQL: ${st.b_counters.db_reads} database reads on B for ${st.b_counters.invalidations_received} invalidations received). ` +
+    `That delay is Redis pub/sub delivery, then B's cold path for the new revision (two Redis reads, then PostgreSQL: B counted ${st.b_counters.invalidations_received} invalidations received and ${st.b_counters.db_reads} database reads for the ${st.updates + st.warmup_updates} updates, ${st.warmup_updates} of them unmeasured warm-up). ` +
     `Right after each first new answer, B answered the same check from its edge cache (\`_cache: hit\`, its edge-hit counter up by one, no database read) in ${st.edge_hit_after.hits} of ${st.edge_hit_after.checked} rounds. ` +
-    'Caveats: both instances and the polling share one core each with other work, and the poll loop itself loads B while A handles the update; the resolution is one poll round trip (tens of µs).'
+    'Caveats: A and B share CPU 0, so the poll loop loading B competes with A handling the update; the delay includes the round trip of the poll that saw the new value, and its resolution is one poll round trip.'
   );
 }
 
@@ -1514,9 +1610,12 @@ function burstLine(r) {
   const reads = mb.db_reads.join(', ');
   const ok = mb.db_reads_max <= mb.target_db_reads;
   const p99s = mb.runs.map((b) => fmt(b.latency_ms.p99)).join(', ');
+  const mostly = (f) => mb.runs.filter((b) => f(b) > mb.burst / 2).length > mb.runs.length / 2;
+  const mostlyCold = mostly((b) => b.check_layer.misses);
+  const mostlyWaited = mostly((b) => b.joined_load);
   return (
     `- Cold misses: ${mb.burst} concurrent checks (distinct users \`burst-0\`..) of a flag at a revision no cache layer held, right after it was written, caused ${reads} database read(s) in ${mb.bursts} bursts (target: 1${ok ? ', met' : ', **not met**'}): concurrent misses of one flag share one load. ` +
-    `Of the ${mb.burst} checks, ${mb.runs.map((b) => b.check_layer.misses).join(', ')} arrived while the flag was not yet loaded (they missed the per-user check layer, one shared-cache read each, and joined the one load); the others were read by the service after the load had finished and were answered from the edge cache. Time from the burst's start to each answer: p50 ${mb.runs.map((b) => fmt(b.latency_ms.p50)).join(', ')} ms, p99 ${p99s} ms: mostly one core working through ${mb.burst} requests in turn. ` +
+    `Of the ${mb.burst} checks, ${mb.runs.map((b) => b.check_layer.misses).join(', ')} missed the per-user check layer (the flag was not in the edge cache when the interceptor saw them: one shared-cache read each) and ${mb.runs.map((b) => b.joined_load).join(', ')} of those reached the service while the one load was in flight and waited for it instead of reading PostgreSQL themselves; the others found the flag already loaded and were answered from memory. Time from the burst's start to each answer: p50 ${mb.runs.map((b) => fmt(b.latency_ms.p50)).join(', ')} ms, p99 ${p99s} ms, the last after ${mb.runs.map((b) => fmt(b.latency_ms.max)).join(', ')} ms. The service was busy ${mb.runs.map((b) => `${b.cpu_pct?.server ?? '-'}%`).join(', ')} of that time: ${mb.runs.map((b) => fmt(b.server_cpu_ms_per_check, 2)).join(', ')} ms of CPU per check of the burst (${mostlyCold ? 'nearly all of them cold: a shared-cache read, the handler with its validation pipe, a shared-cache write' : 'most of them answered from memory once the flag was loaded'}; 10 ms tick resolution), against ${r.cost_per_check ? fmt(r.cost_per_check.check_hit_cpu_us / 1000, 3) : '-'} ms for a check answered from the edge cache in \`check-hit\`.${mostlyWaited ? ' The answers come close together because the requests waiting for the one load are released together.' : ''} ` +
     `The ${mb.burst} keep-alive connections were opened (with cached checks) before each burst, so the figures exclude TCP connection setup; the client (one thread) had handed the last of them to the kernel ${mb.runs.map((b) => fmt(b.all_sent_after_ms)).join(', ')} ms after the burst started.`
   );
 }
@@ -1553,7 +1652,8 @@ function restartLines(x) {
     inst('B'),
     '',
     `- Requests: ${l.requests.toLocaleString('en')} (${fmt(l.rps, 0)} req/s), non-2xx ${l.non2xx}, errors ${l.errors} (socket errors and timeouts at the client), latency p50 ${fmt(l.latency_ms.p50)} ms, p99 ${fmt(l.latency_ms.p99)} ms, max ${fmt(l.latency_ms.max)} ms.`,
-    `- The balancer retried ${b.retries.conn_failure} refused connections, ${b.retries.empty_response} requests whose connection closed before any response byte${x.settings.retry_on.includes('503') ? ` and ${b.retries.status_503} answered 503` : ''}; ${b.gave_up} requests ran out of retries; ${b.broken_responses} responses broke after their first byte. Fastify answered ${b.upstream_503} requests 503 while draining${x.settings.retry_on.includes('503') ? '' : ' (not retried with this retry-on setting; they reached the client as non-2xx)'}.`,
+    `- The balancer retried ${b.retries.conn_failure} refused connections, ${b.retries.empty_response} requests whose connection closed before any response byte${x.settings.retry_on.includes('503') ? ` and ${b.retries.status_503} answered 503` : ''}; ${b.gave_up} requests ran out of retries; ${b.broken_responses} responses broke after their first byte. Fastify answered ${b.upstream_503} requests 503 while draining${x.settings.retry_on.includes('503') || b.upstream_503 === 0 ? '' : ' (not retried with this retry-on setting: they reached the client as non-2xx; deploy/haproxy.cfg also retries 503)'}.`,
+    `- Throughput here is the Node balancer's (it shares CPU 1 with the load generator), not the service's: compare it with nothing above. "Restarted, ready after" is from starting the new process to its first healthy \`/health\`, booting on CPU 0 next to the other instance under load.`,
     `- Verdict: ${x.ok ? 'no request lost, both instances exited 0' : `**failed**: ${x.problems.join('; ')}`}.`,
   ];
 }
@@ -1590,7 +1690,9 @@ function renderDocs(r, table) {
     'floor no framework can beat) and a minimal NestJS 11 + Fastify app whose check route has one',
     'interceptor answering via `of(...)` (the floor for any NestJS app whose cache layers are',
     'interceptors, as the issue requires). These are means and percentiles from **a single run on a small, shared 2-core',
-    'machine**: expect run-to-run differences of 10-20% in throughput and much more in the tails.',
+    'machine**: expect run-to-run differences of 10-20% in throughput, occasionally up to 40% in one',
+    "scenario with no other process visibly busy (the machine is a VM; its neighbours' load is not",
+    'seen by the CPU accounting below), and much more in the tails.',
     'Read them as orders of magnitude and ratios, not as guarantees.',
     '',
     '## How it was run',
@@ -1604,7 +1706,7 @@ function renderDocs(r, table) {
     `- Machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpu_model}, ${m.total_memory_gib} GiB RAM, ${m.kernel}, Node ${m.node}`,
     `- Backends: ${r.backends.summary}`,
     `- Pinning: ${r.pinning}. PostgreSQL and Redis, when used, are separate servers and are not pinned: they share the two CPUs with the service and the load generator.`,
-    `- Load: autocannon 9 (programmatic), ${r.settings.connections} connections, ${r.settings.duration_s} s per scenario after a discarded ${r.settings.warmup_s} s warm-up; scenarios run one after the other, so the baseline and the service are never loaded at the same time. Requests cycle through ${r.settings.users.toLocaleString('en')} user ids (\`user-0\`..) and the 4 seed flags.`,
+    `- Load: autocannon 9 (programmatic), ${r.settings.connections} connections, ${r.settings.duration_s} s per scenario after a discarded ${r.settings.warmup_s} s warm-up; scenarios run one after the other, so the baseline and the service are never loaded at the same time; \`baseline-check\`, \`nest-floor-check\` and \`check-hit\` run interleaved, ${r.settings.reference_rounds ?? 1} rounds of ${r.settings.duration_s} s each (warm-up before the first only), and the table shows each one's round of median throughput. Requests cycle through ${r.settings.users.toLocaleString('en')} user ids (\`user-0\`..) and the 4 seed flags.`,
     "- Latency: measured per response by the load generator (sub-millisecond resolution), so it includes the load generator's own queueing. Saturated runs keep 50 requests in flight, so their latency is mostly queueing: p50 is roughly 50 / throughput.",
     '- Cache hit rate: from `GET /cache/stats` counters before and after the measured part (the check layer for checks, the endpoint layer for details, the list layer for the list).',
     '',
@@ -1612,7 +1714,7 @@ function renderDocs(r, table) {
     '',
     table.main,
     '',
-    "Ratios are against the saturated `baseline-check` run, including for `check-fixed-rate`, which is not saturated. Errors are socket errors, timeouts and non-2xx responses over all responses. CPU is in percent of one CPU over the measured part: the server under test (pinned to CPU 0), the load generator (CPU 1) and every other process (PostgreSQL, Redis when used, and anything else running on the machine); a load generator near 100% means the figure may be the load generator's limit rather than the server's.",
+    "Ratios are against the saturated `baseline-check` and `nest-floor-check` runs, including for `check-fixed-rate`, which is not saturated. Errors are socket errors, timeouts and non-2xx responses over all responses. CPU is in percent of one CPU over the measured part: the server under test (pinned to CPU 0), the load generator (CPU 1) and every other process (PostgreSQL, Redis when used, and anything else running on the machine); a load generator near 100% means the figure may be the load generator's limit rather than the server's.",
     '',
     table.updates,
     '',
