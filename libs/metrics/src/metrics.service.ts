@@ -1,33 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { CacheStats, EdgeCache, L2Cache } from '@app/cache';
-
-type Child = { count: Counter.Internal; duration: Histogram.Internal<string> };
+import { HttpMetrics } from './http-metrics';
 
 /**
- * Prometheus metrics (prom-client). Request metrics are recorded by one Fastify onResponse hook
- * with per-(route, method, status) children cached in nested Maps, so a request costs a few Map
- * lookups and one histogram observation, with no label-string building. Cache and database
- * figures are not counted twice: they are read from CacheStats when Prometheus scrapes.
+ * Prometheus metrics: prom-client for the process, cache and database figures (read from
+ * CacheStats when Prometheus scrapes, so they cost nothing per request), HttpMetrics for the
+ * per-request count and latency histogram (see there why).
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'edgeflags_http_requests_total',
-    help: 'HTTP requests answered, by route template, method and status',
-    labelNames: ['route', 'method', 'status'],
-    registers: [this.registry],
-  });
-  private readonly duration = new Histogram({
-    name: 'edgeflags_http_request_duration_seconds',
-    help: 'Time from request received to response sent, by route template, method and status',
-    labelNames: ['route', 'method', 'status'],
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
-    registers: [this.registry],
-  });
-  private readonly children = new Map<string, Map<string, Map<number, Child>>>();
+  private readonly http = new HttpMetrics();
 
   constructor(stats: CacheStats, edge: EdgeCache, l2: L2Cache) {
     collectDefaultMetrics({ register: this.registry, prefix: 'edgeflags_' });
@@ -106,11 +91,9 @@ export class MetricsService {
    */
   instrument(fastify: FastifyInstance): void {
     fastify.addHook('onRoute', (route) => {
-      const template = route.url;
+      const observe = this.http.forRoute(route.url);
       const record = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-        const child = this.child(template, request.method, reply.statusCode);
-        child.count.inc();
-        child.duration.observe(reply.elapsedTime / 1000);
+        observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
         done();
       };
       const existing = route.onResponse;
@@ -121,20 +104,8 @@ export class MetricsService {
     });
   }
 
-  private child(route: string, method: string, status: number): Child {
-    let byMethod = this.children.get(route);
-    if (byMethod === undefined)
-      this.children.set(route, (byMethod = new Map<string, Map<number, Child>>()));
-    let byStatus = byMethod.get(method);
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map<number, Child>()));
-    let child = byStatus.get(status);
-    if (child === undefined) {
-      const labels = { route, method, status: String(status) };
-      byStatus.set(
-        status,
-        (child = { count: this.requests.labels(labels), duration: this.duration.labels(labels) }),
-      );
-    }
-    return child;
+  /** The whole exposition, in Prometheus text format. */
+  async scrape(): Promise<string> {
+    return (await this.registry.metrics()) + this.http.exposition();
   }
 }
