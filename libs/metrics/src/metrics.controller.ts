@@ -16,6 +16,6 @@ export class MetricsController {
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     await reply
       .header('content-type', this.metrics.registry.contentType)
-      .send(await this.metrics.registry.metrics());
+      .send(await this.metrics.scrape());
   }
 }
