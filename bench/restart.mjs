@@ -21,15 +21,15 @@
 // load"); with BENCH_WRITE_DOCS=1 it regenerates docs/benchmarks.md from the last
 // bench/results/latest.json and this result (node bench/run.mjs --docs-only).
 // Exits 1 on any client error, any request the balancer could not place, or a non-zero exit code.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { childProcesses, freePort, redact, sleep } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist/apps/api/main.js');
@@ -82,65 +82,11 @@ if (TASKSET && CPUS >= 2) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child processes: killed when this process ends, however it ends.
-const children = new Set();
-function killAll() {
-  for (const child of children) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  children.clear();
-}
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    console.error(`\nbench:restart: ${signal}, stopping children`);
-    killAll();
-    process.exit(130);
-  });
-}
+const { children, startChild } = childProcesses('bench:restart', {
+  root: ROOT,
+  pinTo: () => (PIN ? TASKSET : null),
+});
 
-function startChild(label, args, env) {
-  const [cmd, argv] = PIN
-    ? [TASKSET, ['-c', '0', process.execPath, ...args]]
-    : [process.execPath, args];
-  const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.label = label;
-  child.output = '';
-  const keep = (chunk) => {
-    child.output = (child.output + chunk.toString()).slice(-8000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.exited = new Promise((resolve) =>
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      child.exitCode_ = code ?? signal;
-      child.exitedAt = process.hrtime.bigint();
-      resolve();
-    }),
-  );
-  children.add(child);
-  return child;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const redact = (url) => url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 const msSince = (t) => Number(process.hrtime.bigint() - t) / 1e6;
 
 function get(url, timeoutMs = 2000) {

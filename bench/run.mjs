@@ -19,7 +19,7 @@
 // Give BENCH_REDIS_URL a Redis server of its own: the service's invalidation pub/sub channel is
 // named after the Redis database, so another edgeflags instance on the same database reaches it.
 // Exits 1 when the service cannot start, a scenario has more than 1% errors, or answers are wrong.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -29,6 +29,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { childProcesses, freePort, redact, sleep } from './processes.mjs';
 import { isEnabledFor } from './rollout.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,75 +105,10 @@ if (TASKSET && CPUS >= 2 && !DOCS_ONLY) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child processes: every one is killed when this process ends, however it ends.
-const children = new Set();
-
-function killAll() {
-  for (const child of children) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  children.clear();
-}
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    console.error(`\nbench: ${signal}, stopping children`);
-    killAll();
-    process.exit(130);
-  });
-}
-
-function startChild(label, args, env) {
-  const [cmd, argv] = PIN
-    ? [TASKSET, ['-c', '0', process.execPath, ...args]]
-    : [process.execPath, args];
-  const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.label = label;
-  child.output = '';
-  const keep = (chunk) => {
-    child.output = (child.output + chunk.toString()).slice(-8000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.exited = new Promise((resolve) =>
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      child.exitCode_ = code ?? signal;
-      resolve();
-    }),
-  );
-  children.add(child);
-  return child;
-}
-
-async function stopChild(child) {
-  if (!children.has(child)) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A URL without its password. */
-const redact = (url) => url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { children, startChild, stopChild } = childProcesses('bench', {
+  root: ROOT,
+  pinTo: () => (PIN ? TASKSET : null),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Plain HTTP for control requests (stats, updates, checks): one keep-alive connection.
