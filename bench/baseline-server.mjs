@@ -6,18 +6,9 @@
 // Usage: PORT=9000 node bench/baseline-server.mjs
 // BASELINE_FLAGS may hold a JSON object {name: {enabled, rollout_percentage}} to override the seed.
 import http from 'node:http';
-import { isEnabledFor } from './rollout.mjs';
+import { isEnabledFor, referenceFlags } from './rollout.mjs';
 
-const SEED_FLAGS = {
-  new_checkout_flow: { enabled: true, rollout_percentage: 50 },
-  beta_features: { enabled: true, rollout_percentage: 10 },
-  dark_mode: { enabled: false, rollout_percentage: 0 },
-  experimental_api: { enabled: true, rollout_percentage: 25 },
-};
-
-const flags = new Map(
-  Object.entries(process.env.BASELINE_FLAGS ? JSON.parse(process.env.BASELINE_FLAGS) : SEED_FLAGS),
-);
+const flags = referenceFlags();
 
 const CHECK = /^\/flags\/([^/]+)\/check$/;
 const ON = JSON.stringify({ enabled: true, _cache: 'hit' });

@@ -13,7 +13,7 @@
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { of } from 'rxjs';
-import { isEnabledFor } from './rollout.mjs';
+import { isEnabledFor, referenceFlags } from './rollout.mjs';
 
 // Nest's packages are CommonJS; require them as such.
 const require = createRequire(import.meta.url);
@@ -28,15 +28,7 @@ const {
 const { NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 
-const SEED_FLAGS = {
-  new_checkout_flow: { enabled: true, rollout_percentage: 50 },
-  beta_features: { enabled: true, rollout_percentage: 10 },
-  dark_mode: { enabled: false, rollout_percentage: 0 },
-  experimental_api: { enabled: true, rollout_percentage: 25 },
-};
-const flags = new Map(
-  Object.entries(process.env.BASELINE_FLAGS ? JSON.parse(process.env.BASELINE_FLAGS) : SEED_FLAGS),
-);
+const flags = referenceFlags();
 
 // Shared and frozen, as the service's check interceptor does: a hit allocates no response object.
 const HIT_ON = Object.freeze({ enabled: true, _cache: 'hit' });

@@ -1,7 +1,9 @@
 // Child processes of the benchmark scripts (bench/run.mjs, bench/restart.mjs): started pinned to
 // CPU 0 when taskset is available, their output kept for error messages, and every one killed
 // when the script ends, however it ends.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 
 /**
@@ -81,3 +83,20 @@ export function freePort() {
 export const redact = (url) => url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Pins this process (the load generator) to CPU 1 when taskset exists and there are two CPUs, so
+ * that children started by childProcesses() (pinned to CPU 0) never share a core with it.
+ * Returns the taskset path to pin children with (null: no pinning) and why not, if not.
+ */
+export function pinLoadGenerator({ skip = false } = {}) {
+  const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((p) => fs.existsSync(p)) ?? null;
+  const cpus = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+  if (taskset === null) return { taskset: null, why: 'taskset not found' };
+  if (cpus < 2) return { taskset: null, why: `only ${cpus} CPU available` };
+  if (skip) return { taskset: null, why: 'not measuring' };
+  const r = spawnSync(taskset, ['-a', '-cp', '1', String(process.pid)], { encoding: 'utf8' });
+  return r.status === 0
+    ? { taskset, why: null }
+    : { taskset: null, why: `taskset failed: ${(r.stderr || '').trim()}` };
+}

@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { childProcesses, freePort, redact, sleep } from './processes.mjs';
+import { childProcesses, freePort, pinLoadGenerator, redact, sleep } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist/apps/api/main.js');
@@ -68,23 +68,15 @@ if (!fs.existsSync(MAIN)) fail(`${path.relative(ROOT, MAIN)} is missing: run npm
 // ---------------------------------------------------------------------------------------------
 // Pinning, as in bench/run.mjs: the instances on CPU 0, this process (balancer and load) on CPU 1.
 const CPUS = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
-const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => fs.existsSync(p)) ?? null;
-let PIN = false;
-let pinning = 'none (taskset not found)';
-if (TASKSET && CPUS >= 2) {
-  const r = spawnSync(TASKSET, ['-a', '-cp', '1', String(process.pid)], { encoding: 'utf8' });
-  PIN = r.status === 0;
-  pinning = PIN
-    ? 'instances A and B: taskset -c 0; balancer and load generator (both in bench/restart.mjs): taskset -a -cp 1'
-    : `none (taskset failed: ${(r.stderr || '').trim()})`;
-} else if (TASKSET) {
-  pinning = `none (only ${CPUS} CPU available)`;
-}
+const pin = pinLoadGenerator();
+const PIN = pin.taskset !== null;
+const pinning = PIN
+  ? 'instances A and B: taskset -c 0; balancer and load generator (both in bench/restart.mjs): taskset -a -cp 1'
+  : `none (${pin.why})`;
 
-// ---------------------------------------------------------------------------------------------
 const { children, startChild } = childProcesses('bench:restart', {
   root: ROOT,
-  pinTo: () => (PIN ? TASKSET : null),
+  pinTo: () => pin.taskset,
 });
 
 const msSince = (t) => Number(process.hrtime.bigint() - t) / 1e6;

@@ -43,3 +43,14 @@ export function isEnabledFor(flag, name, userId) {
   const bucket = (murmur3(Buffer.from(`${name}:${userId}`, 'utf8')) % 100) + 1;
   return bucket <= flag.rollout_percentage;
 }
+
+/** The flags the two reference servers answer: the seed, or BASELINE_FLAGS ({name: {enabled, rollout_percentage}}). */
+export function referenceFlags(env = process.env) {
+  const seed = {
+    new_checkout_flow: { enabled: true, rollout_percentage: 50 },
+    beta_features: { enabled: true, rollout_percentage: 10 },
+    dark_mode: { enabled: false, rollout_percentage: 0 },
+    experimental_api: { enabled: true, rollout_percentage: 25 },
+  };
+  return new Map(Object.entries(env.BASELINE_FLAGS ? JSON.parse(env.BASELINE_FLAGS) : seed));
+}

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { childProcesses, freePort, redact, sleep } from './processes.mjs';
+import { childProcesses, freePort, pinLoadGenerator, redact, sleep } from './processes.mjs';
 import { isEnabledFor } from './rollout.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,23 +91,16 @@ const NPROC = (() => {
   const r = spawnSync('nproc', [], { encoding: 'utf8' }); // before this process is pinned
   return r.status === 0 ? Number(r.stdout.trim()) : null;
 })();
-const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => fs.existsSync(p)) ?? null;
-let pinning = 'none (taskset not found)';
-let PIN = false;
-if (TASKSET && CPUS >= 2 && !DOCS_ONLY) {
-  const r = spawnSync(TASKSET, ['-a', '-cp', '1', String(process.pid)], { encoding: 'utf8' });
-  PIN = r.status === 0;
-  pinning = PIN
-    ? 'service (and its second instances: without request metrics, for staleness), baseline and nest-floor: taskset -c 0; load generator (autocannon, in bench/run.mjs): taskset -a -cp 1'
-    : `none (taskset failed: ${(r.stderr || '').trim()})`;
-} else if (TASKSET) {
-  pinning = `none (only ${CPUS} CPU available)`;
-}
+const pin = pinLoadGenerator({ skip: DOCS_ONLY });
+const PIN = pin.taskset !== null;
+const pinning = PIN
+  ? 'service (and its second instances: without request metrics, for staleness), baseline and nest-floor: taskset -c 0; load generator (autocannon, in bench/run.mjs): taskset -a -cp 1'
+  : `none (${pin.why})`;
 
 // ---------------------------------------------------------------------------------------------
 const { children, startChild, stopChild } = childProcesses('bench', {
   root: ROOT,
-  pinTo: () => (PIN ? TASKSET : null),
+  pinTo: () => pin.taskset,
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ export class EdgeCache {
     return this.entries.max;
   }
 
-  /** Drops every snapshot (kept revisions stay): used when this instance may have missed invalidations. */
+  /** Drops every snapshot (revisions stay). Not needed by the service (revisions decide freshness); the e2e suite uses it to start from a cold cache. */
   clear(): void {
     this.entries.clear();
   }

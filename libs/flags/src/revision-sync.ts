@@ -26,7 +26,6 @@ export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdo
   /** [time, highest revision known then]; the poll asks for revisions above the entry LOOKBACK_MS old. */
   private marks: Array<[number, number]> = [];
   private failing = false;
-  lastSuccessAt = 0;
 
   constructor(
     private readonly repository: FlagsRepository,
@@ -64,7 +63,6 @@ export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdo
         else this.edge.noteRevision(name, revision);
       }
       this.edge.complete = true;
-      this.lastSuccessAt = now;
       this.marks.push([now, this.edge.maxRevision]);
       if (this.failing) this.log.log('revision sync with PostgreSQL restored');
       this.failing = false;
