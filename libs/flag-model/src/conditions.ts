@@ -47,11 +47,16 @@ function stringTest(condition: Condition, operator: Operator): Test {
   const values = fold ? condition.values.map((v) => v.toLowerCase()) : condition.values.slice();
   const match =
     operator === 'STR_CONTAINS'
-      ? (s: string) => values.some((v) => s.includes(v))
+      ? (s: string, v: string) => s.includes(v)
       : operator === 'STR_STARTS_WITH'
-        ? (s: string) => values.some((v) => s.startsWith(v))
-        : (s: string) => values.some((v) => s.endsWith(v));
-  return (value) => value !== undefined && match(fold ? value.toLowerCase() : value);
+        ? (s: string, v: string) => s.startsWith(v)
+        : (s: string, v: string) => s.endsWith(v);
+  return (value) => {
+    if (value === undefined) return false;
+    const s = fold ? value.toLowerCase() : value;
+    for (const v of values) if (match(s, v)) return true;
+    return false;
+  };
 }
 
 function numberTest(condition: Condition, compare: Compare): Test {

@@ -63,18 +63,10 @@ function guarded<T>(check: () => T): T | { error: DefinitionError } {
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const NAME_RULE = '1–64 characters of A–Z, a–z, 0–9, _, . and -';
-const SINGLE_VALUE = new Set<Operator>([
-  'NUM_EQ',
-  'NUM_GT',
-  'NUM_GTE',
-  'NUM_LT',
-  'NUM_LTE',
-  'DATE_AFTER',
-  'DATE_BEFORE',
-  'SEMVER_EQ',
-  'SEMVER_GT',
-  'SEMVER_LT',
-]);
+// NUM_*, DATE_* and SEMVER_* compare the attribute with one value.
+const SINGLE_VALUE = new Set<Operator>(
+  OPERATORS.filter((op) => ['NUM_', 'DATE_', 'SEMVER_'].some((family) => op.startsWith(family))),
+);
 
 /** `value` itself, refusing null: a field is either absent or valid. */
 function present(value: unknown, field: string): unknown {
