@@ -1,4 +1,5 @@
 import { BlockList } from 'node:net';
+import type { SemVer } from 'semver';
 import type { EvaluationContext } from './evaluation';
 import { CURRENT_TIME_ATTRIBUTE, type Condition, type Operator } from './flag-definition';
 import {
@@ -82,12 +83,29 @@ function dateTest(condition: Condition, compare: Compare): Test {
   };
 }
 
+// The versions callers report are few (one per app release), so each is parsed once: the check
+// then compares two parsed versions without running semver's regular expressions again. Bounded:
+// cleared when full, so a stream of distinct versions costs at most a parse each.
+const ATTRIBUTE_VERSIONS_MAX = 1024;
+const MAX_VERSION_LENGTH = 256; // semver's own limit
+const attributeVersions = new Map<string, SemVer | undefined>();
+function attributeVersion(text: string): SemVer | undefined {
+  if (text.length > MAX_VERSION_LENGTH) return undefined; // semver refuses these: not worth a slot
+  let version = attributeVersions.get(text);
+  if (version === undefined && !attributeVersions.has(text)) {
+    version = parseVersion(text);
+    if (attributeVersions.size >= ATTRIBUTE_VERSIONS_MAX) attributeVersions.clear();
+    attributeVersions.set(text, version);
+  }
+  return version;
+}
+
 function semverTest(condition: Condition, sign: -1 | 0 | 1): Test {
   const rule = parseVersion(condition.values[0] ?? '');
   if (rule === undefined || condition.values.length !== 1) return never;
   return (value) => {
     if (value === undefined) return false;
-    const version = parseVersion(value);
+    const version = attributeVersion(value);
     // Precedence per semver 2.0: pre-releases sort before their release; build metadata is ignored.
     return version !== undefined && version.compare(rule) === sign;
   };

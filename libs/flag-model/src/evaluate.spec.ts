@@ -176,6 +176,19 @@ describe(evaluate.name, () => {
       expect(evaluate(after('signup'), ctx('u', {}, later)).on).toBe(false);
     });
 
+    it('compares versions right past the bound of its memo of parsed versions, twice over', () => {
+      const f = flagDef({
+        rules: [rule([condition('app', 'SEMVER_GT', ['1.1000.0'])])],
+        rolloutPercentage: 0,
+      });
+      const versions = Array.from({ length: 3000 }, (_, i) => `1.${i % 1500}.0`);
+      const wrong = versions.filter(
+        (app) => evaluate(f, ctx('u', { app })).on !== Number(app.split('.')[1]) > 1000,
+      );
+      expect(wrong).toEqual([]);
+      expect(evaluate(f, ctx('u', { app: `1.2000.0-${'x'.repeat(300)}` })).on).toBe(false);
+    });
+
     it('never holds for an operator it does not know, inverted or not', () => {
       for (const inverted of [false, true]) {
         const c = { ...condition('a', 'IN', ['x'], { inverted }), operator: 'REGEX' as Operator };
