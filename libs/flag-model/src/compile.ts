@@ -40,13 +40,16 @@ export function compiledFlag(flag: FlagDefinition): CompiledFlag {
 }
 
 function compile(flag: FlagDefinition): CompiledFlag {
-  const variants = flag.type === 'boolean' ? [] : flag.variants;
+  // A snapshot written by a version that predates rules and variants (another replica during a
+  // rolling deploy, an old cache entry) lacks these fields: it is the boolean flag it was then.
+  const variants = flag.type === 'boolean' || flag.type === undefined ? [] : (flag.variants ?? []);
+  const flagRules = flag.rules ?? [];
   const indexOf = (name: string | null | undefined) =>
     name == null ? -1 : variants.findIndex((v) => v.name === name);
   const defaultIndex = indexOf(flag.defaultVariant);
   const cumulative = cumulativeWeights(variants);
 
-  const rules = flag.rules.map((rule): CompiledRule => ({
+  const rules = flagRules.map((rule): CompiledRule => ({
     conditions: rule.conditions.map(compileCondition),
     rollout: { enabled: true, rolloutPercentage: rule.rollout_percentage },
     variantIndex: indexOf(rule.variant),
@@ -83,7 +86,7 @@ function compile(flag: FlagDefinition): CompiledFlag {
     ));
   };
 
-  const attributes = new Set(flag.rules.flatMap((r) => r.conditions.map((c) => c.attribute)));
+  const attributes = new Set(flagRules.flatMap((r) => r.conditions.map((c) => c.attribute)));
   return {
     rules,
     cumulative,

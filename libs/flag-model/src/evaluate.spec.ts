@@ -462,6 +462,19 @@ describe(evaluate.name, () => {
     }
   });
 
+  it('serves a snapshot from before rules and variants as the boolean flag it was', () => {
+    const old = { name: 'my-flag', enabled: true, rolloutPercentage: 6, metadata: {}, revision: 1 };
+    const f = old as unknown as FlagDefinition;
+    expect(evaluate(f, ctx('user-7'))).toEqual({
+      on: true,
+      value: true,
+      variant: 'on',
+      reason: 'SPLIT',
+      ruleIndex: -1,
+    });
+    expect(attributesRead(f)).toEqual([]);
+  });
+
   it('hands out shared, frozen results for the same outcome', () => {
     const f = flagDef({ rolloutPercentage: 50 });
     const a = evaluate(f, ctx('user-7'));
