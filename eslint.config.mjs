@@ -12,7 +12,6 @@ export default tseslint.config(
       '.data/**',
       'k6/**',
       'bench/results/**',
-      'bench/run.mjs',
       'scripts/**',
       '*.js',
       '*.mjs',
