@@ -33,7 +33,7 @@ export async function invalidationSubscribers(url) {
 }
 
 /** @param {string} flag @param {number} revision @param {number} j */
-const answerKey = (flag, revision, j) => `ef:{${flag}}:${revision}:check:u:user-${j}`;
+const answerKey = (flag, revision, j) => `ef:v2:{${flag}}:${revision}:check:u:user-${j}`;
 
 /**
  * Writes `count` cached check answers of the flag's revision, as the service would.
