@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { FlagsModule } from '@app/flags';
 import { MetricsModule } from '@app/metrics';
+import { ResilienceModule } from '@app/resilience';
 import { HealthModule } from './health/health.module';
 
 @Module({})
@@ -15,6 +16,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ResilienceModule,
         AuthModule.forRoot(config),
         DatabaseModule.forRoot(config.database),
         CacheModule,
