@@ -1,5 +1,5 @@
 import { DatabaseError } from 'pg';
-import { QueryFailedError, TypeORMError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, TypeORMError } from 'typeorm';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-errors';
 
 // Faithful reconstructions of what the drivers raise, shape for shape (class, code, message):
@@ -71,6 +71,7 @@ describe(isDatabaseUnavailable.name, () => {
     ],
     ['PGlite closed', query(new Error('PGlite is closed'))],
     ['TypeORM after shutdown', new TypeORMError('Driver not Connected')],
+    ['TypeORM after the connection under a runner was lost', new QueryRunnerAlreadyReleasedError()],
     ['breaker open or deadline', new DatabaseUnavailableError('circuit open')],
   ];
   it.each(unavailable)('%s: unavailable', (_, error) => {

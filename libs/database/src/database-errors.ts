@@ -41,6 +41,7 @@ const TRANSPORT_MESSAGES = [
   'PGlite is closed', // PGlite during shutdown
   'PGlite is closing',
   'Driver not Connected', // TypeORM after the data source was destroyed (shutdown)
+  'Query runner already released', // TypeORM: the connection under a transaction was lost and released
 ];
 
 /**
@@ -55,18 +56,25 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 function unavailable(error: unknown, depth: number): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
-  if (!(error instanceof Error) || depth > 3) return false;
+  // Duck-typed rather than `instanceof Error`: Node's socket errors may come from another realm
+  // (a vm context, as under Jest), and a classification must not depend on where it runs.
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
   // TypeORM wraps what the driver raised while running a query; the driver's error decides.
   if (error instanceof QueryFailedError) return unavailable(error.driverError, depth + 1);
-  const code = (error as { code?: unknown }).code;
+  const { code, message, errors, cause } = error as {
+    code?: unknown;
+    message?: unknown;
+    errors?: unknown;
+    cause?: unknown;
+  };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;
     // A server's answer: its SQLSTATE alone decides (a unique violation is not an outage).
     if (SQLSTATE.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
   }
-  if (TRANSPORT_MESSAGES.some((m) => error.message.includes(m))) return true;
-  // Node reports a failed connection to every address of a host as one AggregateError.
-  if (error instanceof AggregateError && error.errors.some((e) => unavailable(e, depth + 1)))
+  if (typeof message === 'string' && TRANSPORT_MESSAGES.some((m) => message.includes(m)))
     return true;
-  return error.cause !== undefined && unavailable(error.cause, depth + 1);
+  // Node reports a failed connection to every address of a host as one AggregateError.
+  if (Array.isArray(errors) && errors.some((e) => unavailable(e, depth + 1))) return true;
+  return cause !== undefined && unavailable(cause, depth + 1);
 }
