@@ -143,9 +143,9 @@ describeShared('PostgreSQL errors, produced for real (e2e)', () => {
     }).initialize();
     const runner = ds.createQueryRunner();
     try {
-      const [{ pid }] = await runner.query<Array<{ pid: number }>>(
-        'SELECT pg_backend_pid() AS pid',
-      );
+      const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{
+        pid: number;
+      }>;
       const sleeping = catchError(() => runner.query('SELECT pg_sleep(5)'));
       await waitFor(
         async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { QueryRunner } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CircuitBreaker, Circuits, withDeadline } from '@app/resilience';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-errors';
@@ -19,8 +20,11 @@ export interface WriteDeadline {
  * Every call to PostgreSQL goes through here, so that none waits on a dead or hung database:
  *
  * - **reads** (loads that have a fallback: last known data, 404 from memory, the next poll) are
- *   skipped at once while the circuit breaker is open, so a check never pays a timeout per
- *   request during an outage; one of them at a time probes whether the database is back;
+ *   skipped at once while the circuit breaker is not closed, so a check never pays a timeout per
+ *   request during an outage. The breaker's probe is not a reader's load (that reader would
+ *   wait out the deadline): once the breaker's interval has passed, the next read that is
+ *   skipped starts a `SELECT 1` in the background, one at a time; the revision poll, a read
+ *   every SYNC_INTERVAL_MS, makes sure one is started even when no request comes;
  * - **writes** are always tried (an admin's write must succeed as soon as the database answers);
  * - both give up at the deadline (DB_CONNECT_TIMEOUT_MS + 1 s, at most 3.5 s) as "unavailable".
  *   A write's transaction connection is dropped then, so the server rolls it back and nothing
@@ -35,21 +39,25 @@ export class DatabaseGuard {
   private readonly deadlineMs: number | undefined;
   private readonly breaker: CircuitBreaker;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, circuits: Circuits) {
-    const db = config.database;
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    circuits: Circuits,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
+    const database = config.database;
     this.deadlineMs =
-      db.kind === 'postgres'
-        ? Math.min(db.connectTimeoutMs + DEADLINE_MARGIN_MS, MAX_DEADLINE_MS)
+      database.kind === 'postgres'
+        ? Math.min(database.connectTimeoutMs + DEADLINE_MARGIN_MS, MAX_DEADLINE_MS)
         : undefined;
     this.breaker = circuits.database;
   }
 
   read<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.breaker.allow())
-      return Promise.reject(
-        new DatabaseUnavailableError('PostgreSQL failed recently (circuit open)'),
-      );
-    return this.observe(work(), () => undefined);
+    if (this.breaker.closed) return this.observe(work(), () => undefined);
+    if (this.breaker.allow()) this.probe();
+    return Promise.reject(
+      new DatabaseUnavailableError('PostgreSQL failed recently (circuit open)'),
+    );
   }
 
   write<T>(work: (deadline: WriteDeadline) => Promise<T>): Promise<T> {
@@ -65,6 +73,11 @@ export class DatabaseGuard {
       expired = true;
       if (runner !== undefined) dropConnection(runner);
     });
+  }
+
+  /** The breaker's probe: its outcome closes the breaker or opens it for longer; nobody waits on it. */
+  private probe(): void {
+    this.observe(this.db.query('SELECT 1'), () => undefined).catch(() => undefined);
   }
 
   private async observe<T>(work: Promise<T>, onExpired: () => void): Promise<T> {
