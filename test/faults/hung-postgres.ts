@@ -9,7 +9,8 @@
  * It starts one instance with the default database timeouts behind a TCP proxy (the one the e2e
  * suite uses), loads FLAGS flags, and for each fault (frozen: sockets stall; blackholed: sockets
  * dropped, new ones never answered) runs, for FAULT_DURATION_S: CONCURRENCY clients checking
- * those flags for random users, and one admin writing once a second. Edge entries live 2 s
+ * those flags for random users, and one admin writing once a second (first with PostgreSQL
+ * answering, for reference). Edge entries live 2 s
  * (CACHE_TTL_SERVICE_S=2) so that most checks need the database and are answered `stale`.
  * It prints, per phase, the checks' count, latency percentiles and `_cache` outcomes, the
  * writes' statuses and time to answer, and how long after the fault ended a write succeeded.
@@ -187,10 +188,12 @@ async function main(): Promise<number> {
     console.log(
       `edgeflags fault script: ${FLAGS} flags loaded, ${CONCURRENCY} checking clients + 1 writer/s, default DB timeouts (connect 2000 ms, statement 3000 ms), edge TTL 2 s, Redis ${REDIS_URL ? 'on' : 'off'}`,
     );
+    // The same load with PostgreSQL answering: the reference for this machine, in this run.
+    const healthy = await phase('answering', port, flags, () => undefined, proxy);
     const frozen = await phase('frozen', port, flags, () => proxy.freeze(), proxy);
     await sleep(2000);
     const hole = await phase('blackholed', port, flags, () => proxy.blackhole(), proxy);
-    return frozen && hole ? 0 : 1;
+    return healthy && frozen && hole ? 0 : 1;
   } finally {
     child.kill('SIGKILL');
     agent.destroy();
