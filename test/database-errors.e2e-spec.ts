@@ -50,10 +50,9 @@ describeShared('PostgreSQL errors, produced for real (e2e)', () => {
     return ds;
   };
   const throughProxy = async () => {
-    const target = new URL(process.env.DATABASE_URL as string);
-    proxy = new TcpProxy(Number(target.port || 5432), target.hostname);
-    target.port = String(await proxy.listen());
-    const ds = await open(target.toString()).initialize();
+    const through = await TcpProxy.inFrontOf(process.env.DATABASE_URL as string);
+    proxy = through.proxy;
+    const ds = await open(through.url).initialize();
     await ds.query('SELECT 1');
     return { ds, proxy };
   };

@@ -156,9 +156,7 @@ async function main(): Promise<number> {
     console.log('fault:hung-postgres: skipped: needs FAULT_DATABASE_URL or DATABASE_URL');
     return 0;
   }
-  const target = new URL(DATABASE_URL);
-  const proxy = new TcpProxy(Number(target.port || 5432), target.hostname);
-  target.port = String(await proxy.listen());
+  const { proxy, url: throughProxy } = await TcpProxy.inFrontOf(DATABASE_URL);
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
@@ -167,7 +165,7 @@ async function main(): Promise<number> {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: target.toString(),
+      DATABASE_URL: throughProxy,
       REDIS_URL: REDIS_URL || undefined,
       ADMIN_TOKENS: `fault:${ADMIN}`,
       CACHE_TTL_SERVICE_S: '2',

@@ -41,6 +41,15 @@ export class TcpProxy {
     return this.current;
   }
 
+  /** A proxy in front of the server of a `postgres://` or `redis://` URL, and the URL that goes through it. */
+  static async inFrontOf(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+    const target = new URL(url);
+    const defaultPort = target.protocol.startsWith('redis') ? 6379 : 5432;
+    const proxy = new TcpProxy(Number(target.port || defaultPort), target.hostname);
+    target.port = String(await proxy.listen());
+    return { proxy, url: target.toString() };
+  }
+
   async listen(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return (this.server.address() as net.AddressInfo).port;
