@@ -76,6 +76,12 @@ describeShared('hung PostgreSQL (e2e)', () => {
     const update = await t.admin.post(`/flags/${flag}/update?enabled=false`);
     expect(update.status).toBe(503);
     expect(update.body.message).toMatch(/database unavailable/);
+    // More writers than the pool has connections: the ones on a hung connection and the ones
+    // waiting for a connection alike are refused with 503, none with 500.
+    const parallel = await Promise.all(
+      Array.from({ length: 20 }, () => t.admin.post(`/flags/${flag}/update?enabled=false`)),
+    );
+    expect(new Set(parallel.map((r) => r.status))).toEqual(new Set([503]));
     const invalidate = await t.admin.delete(`/flags/${flag}/cache`);
     expect(invalidate.status).toBe(503);
 
