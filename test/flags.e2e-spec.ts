@@ -239,8 +239,16 @@ describe('flags API (e2e)', () => {
       const res = await t.http.get('/health').expect(200);
       expect(res.body).toEqual({
         status: 'ok',
-        database: { status: 'up', backend: REAL_BACKENDS ? 'postgres' : 'pglite' },
-        cache: { status: 'up', backend: REAL_BACKENDS ? 'redis' : 'memory' },
+        database: {
+          status: 'up',
+          backend: REAL_BACKENDS ? 'postgres' : 'pglite',
+          circuit: { state: 'closed', failures: 0, opened_at: null },
+        },
+        cache: {
+          status: 'up',
+          backend: REAL_BACKENDS ? 'redis' : 'memory',
+          circuit: { state: 'closed', failures: 0, opened_at: null },
+        },
       });
     });
   });

@@ -1,5 +1,12 @@
 import { TcpProxy } from './support/tcp-proxy';
-import { REAL_BACKENDS, startApp, TestApp, uniqueFlag, sleep, waitFor } from './support/test-app';
+import {
+  REAL_BACKENDS,
+  startAppBehindProxy,
+  TestApp,
+  uniqueFlag,
+  sleep,
+  waitFor,
+} from './support/test-app';
 
 // Needs a real PostgreSQL to put the proxy in front of (CI sets DATABASE_URL).
 const describeShared = REAL_BACKENDS ? describe : describe.skip;
@@ -10,17 +17,8 @@ describeShared('PostgreSQL outage (e2e)', () => {
   let flag: string;
 
   beforeAll(async () => {
-    const target = new URL(process.env.DATABASE_URL as string);
-    proxy = new TcpProxy(Number(target.port || 5432), target.hostname);
-    target.port = String(await proxy.listen());
-    // A 1 s edge TTL so that the test sees entries expire during the outage.
-    t = await startApp({
-      DATABASE_URL: target.toString(),
-      CACHE_TTL_SERVICE_S: '1',
-      DB_CONNECT_TIMEOUT_MS: '1000',
-      DB_STATEMENT_TIMEOUT_MS: '1000',
-      SYNC_INTERVAL_MS: '200',
-    });
+    // A 1 s edge TTL, so that entries expire during the outage.
+    ({ t, proxy } = await startAppBehindProxy());
     flag = uniqueFlag();
     await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
     expect((await t.http.get(`/flags/${flag}/check?user_id=warm`).expect(200)).body._cache).toBe(

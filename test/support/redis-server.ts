@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { sleep } from './test-app';
 
-/** A redis-server of the test's own, on a port of its own, that the test can stop and start again. */
+/** A redis-server of the test's own, on a port of its own, that the test can stop, pause and start again. */
 export class OwnRedisServer {
   private process: ChildProcess | undefined;
 
@@ -25,6 +25,15 @@ export class OwnRedisServer {
       await sleep(50);
     }
     throw new Error(`redis-server did not start on port ${this.port}`);
+  }
+
+  /** A hung Redis: the process stops (SIGSTOP), its sockets stay open and nothing answers. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
   }
 
   async stop(): Promise<void> {

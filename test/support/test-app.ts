@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { CacheStats, EdgeCache } from '@app/cache';
 import { SEED_FLAGS } from '@app/database';
 import { createApp } from '../../apps/api/src/create-app';
+import { TcpProxy } from './tcp-proxy';
 
 /** True when the suite runs against real servers (CI); false on the embedded defaults. */
 export const REAL_BACKENDS = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
@@ -101,4 +102,24 @@ export async function waitFor(
     await sleep(everyMs);
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/**
+ * An app whose PostgreSQL (DATABASE_URL, so real backends only) is reached through a proxy the
+ * test can freeze, blackhole or cut, with 1 s database timeouts, a 1 s edge TTL and a 200 ms
+ * poll, so that an outage and the recovery from it both show within a test.
+ */
+export async function startAppBehindProxy(
+  overrides: Record<string, string | undefined> = {},
+): Promise<{ t: TestApp; proxy: TcpProxy }> {
+  const { proxy, url } = await TcpProxy.inFrontOf(process.env.DATABASE_URL as string);
+  const t = await startApp({
+    DATABASE_URL: url,
+    CACHE_TTL_SERVICE_S: '1',
+    DB_CONNECT_TIMEOUT_MS: '1000',
+    DB_STATEMENT_TIMEOUT_MS: '1000',
+    SYNC_INTERVAL_MS: '200',
+    ...overrides,
+  });
+  return { t, proxy };
 }

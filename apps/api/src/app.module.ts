@@ -6,6 +6,7 @@ import { DatabaseModule } from '@app/database';
 import { FlagsModule } from '@app/flags';
 import { MetricsModule } from '@app/metrics';
 import { OfrepModule } from '@app/ofrep';
+import { ResilienceModule } from '@app/resilience';
 import { HealthModule } from './health/health.module';
 
 @Module({})
@@ -16,6 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ResilienceModule,
         AuthModule.forRoot(config),
         DatabaseModule.forRoot(config.database),
         CacheModule,

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { Circuits } from '@app/resilience';
 import { CacheStats } from './cache-stats';
 import { EdgeCache } from './edge-cache';
 import { L2Cache } from './l2-cache';
@@ -9,9 +10,10 @@ export class CacheStatsController {
     private readonly stats: CacheStats,
     private readonly edge: EdgeCache,
     private readonly l2: L2Cache,
+    private readonly circuits: Circuits,
   ) {}
 
-  /** Counters are this instance's own (see CacheStats); `keys` is the shared cache's. */
+  /** Counters are this instance's own (see CacheStats); `keys` is the shared cache's (null when Redis does not answer in time). */
   @Get('stats')
   async get() {
     const s = this.stats;
@@ -27,6 +29,7 @@ export class CacheStatsController {
       redis: { state: this.l2.state, hits: s.redisHits, errors: s.redisErrors },
       invalidations: { sent: s.invalidationsSent, received: s.invalidationsReceived },
       keys: await this.l2.keyCount(),
+      circuits: this.circuits.snapshot(),
       db_reads: s.dbReads,
       stale: s.staleServed,
       uptime_s: Math.round((Date.now() - s.startedAt) / 1000),

@@ -4,12 +4,17 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { runMigrationsLocked } from './migrate';
 import { typeormOptions } from './typeorm-options';
+import { DatabaseGuard } from './database-guard';
 
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig['database']): DynamicModule {
     return {
       module: DatabaseModule,
+      // Global so that every repository reaches PostgreSQL through the one guard (and breaker).
+      global: true,
+      providers: [DatabaseGuard],
+      exports: [DatabaseGuard],
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...typeormOptions(config), autoLoadEntities: true }),

@@ -1,4 +1,5 @@
 export { DatabaseModule } from './database.module';
 export { typeormOptions } from './typeorm-options';
 export { MIGRATIONS, SEED_FLAGS } from './migrations';
-export { isDatabaseUnavailable } from './database-errors';
+export { DatabaseUnavailableError, isDatabaseUnavailable } from './database-errors';
+export { DatabaseGuard, WriteDeadline } from './database-guard';

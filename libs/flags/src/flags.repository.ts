@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
 import type { FlagDefinition } from '@app/flag-model';
-import { isDatabaseUnavailable } from '@app/database';
+import { DatabaseGuard, isDatabaseUnavailable, WriteDeadline } from '@app/database';
 import { FlagEntity, FlagHistoryEntity, FlagState } from './flag.entity';
 import { FlagsError } from './flags.errors';
 import { completeState, toFlagState } from './flag-state';
@@ -85,10 +85,11 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(FlagEntity) private readonly flags: Repository<FlagEntity>,
     @InjectRepository(FlagHistoryEntity) private readonly changes: Repository<FlagHistoryEntity>,
+    private readonly guard: DatabaseGuard,
   ) {}
 
   findByName(name: string): Promise<FlagDefinition | null> {
-    return this.run('could not read the flag', async () => {
+    return this.run('could not read the flag', 'read', async () => {
       const entity = await this.flags.findOneBy({ name, archivedAt: IsNull() });
       return entity === null ? null : toDefinition(entity);
     });
@@ -98,7 +99,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     flags: FlagDefinition[];
     archived: Array<{ name: string; revision: number }>;
   }> {
-    return this.run('could not list the flags', async () => {
+    return this.run('could not list the flags', 'read', async () => {
       const rows = await this.flags.find({ order: { name: 'ASC' } });
       return {
         flags: rows.filter((r) => r.archivedAt === null).map(toDefinition),
@@ -110,7 +111,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   }
 
   revisionsSince(since: number): Promise<RevisionChange[]> {
-    return this.run('could not read revisions', async () => {
+    return this.run('could not read revisions', 'read', async () => {
       const rows = await this.flags.find({
         select: { name: true, revision: true, archivedAt: true },
         where: { revision: MoreThan(String(since)) },
@@ -192,7 +193,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   }
 
   bumpRevision(name: string): Promise<number | null> {
-    return this.run('the invalidation was not applied', async () => {
+    return this.run('the invalidation was not applied', 'write', async () => {
       const [rows] = await this.db.query<[Array<{ revision: string }>, number]>(
         `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 AND archived_at IS NULL RETURNING revision`,
         [name],
@@ -202,7 +203,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   }
 
   history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null> {
-    return this.run('could not read the history', async () => {
+    return this.run('could not read the history', 'read', async () => {
       const rows = await this.changes.find({
         where: before === undefined ? { flagName: name } : { flagName: name, id: LessThan(before) },
         order: { id: 'DESC' },
@@ -247,15 +248,34 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   }
 
   private transaction<T>(action: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.run(action, () => this.db.transaction(work));
+    return this.run(action, 'write', (deadline) =>
+      this.db.transaction((m) => {
+        deadline.hold(m.queryRunner!);
+        return work(m);
+      }),
+    );
   }
 
-  private async run<T>(action: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Every call to PostgreSQL: through the guard (reads are skipped while the circuit breaker is
+   * open, writes are always tried, both within a deadline), and any way of being unavailable
+   * becomes the one domain error the service and the HTTP layer understand.
+   */
+  private async run<T>(
+    action: string,
+    access: 'read' | 'write',
+    work: (deadline: WriteDeadline) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await work();
+      return await (access === 'read'
+        ? this.guard.read(() => work(NO_DEADLINE))
+        : this.guard.write(work));
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw FlagsError.databaseUnavailable(action);
       throw error;
     }
   }
 }
+
+/** Reads hold no transaction, so there is no connection of theirs to drop at the deadline. */
+const NO_DEADLINE: WriteDeadline = { hold: () => undefined };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { CacheStats, EdgeCache, L2Cache } from '@app/cache';
+import { Circuits, CircuitState, Dependency } from '@app/resilience';
 import { HttpMetrics } from './http-metrics';
 
 /**
@@ -14,7 +15,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly http = new HttpMetrics();
 
-  constructor(stats: CacheStats, edge: EdgeCache, l2: L2Cache) {
+  constructor(stats: CacheStats, edge: EdgeCache, l2: L2Cache, circuits: Circuits) {
     collectDefaultMetrics({ register: this.registry, prefix: 'edgeflags_' });
     const mirror = (name: string, help: string, read: () => number) =>
       new Counter({
@@ -80,6 +81,28 @@ export class MetricsService {
       registers: [this.registry],
       collect() {
         this.set(l2.state === 'down' ? 0 : 1);
+      },
+    });
+    const STATE_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
+    const dependencies: Dependency[] = ['database', 'redis'];
+    new Gauge({
+      name: 'edgeflags_circuit_state',
+      help: 'Circuit breaker of each dependency: 0 closed, 1 half-open (probing), 2 open (calls that can be skipped are)',
+      labelNames: ['dependency'],
+      registers: [this.registry],
+      collect() {
+        for (const dependency of dependencies)
+          this.set({ dependency }, STATE_VALUE[circuits[dependency].state]);
+      },
+    });
+    new Gauge({
+      name: 'edgeflags_circuit_failures',
+      help: 'Consecutive failed calls to each dependency (0 while its breaker is closed)',
+      labelNames: ['dependency'],
+      registers: [this.registry],
+      collect() {
+        for (const dependency of dependencies)
+          this.set({ dependency }, circuits[dependency].failures);
       },
     });
   }

@@ -2,6 +2,7 @@ import { createCache } from 'cache-manager';
 import { boundedMemoryStore, CacheStats, EdgeCache, InvalidationBus, L2Cache } from '@app/cache';
 
 import { loadConfig } from '@app/config';
+import { Circuits } from '@app/resilience';
 import { FlagAdmin } from '../flag-admin';
 import { FlagReader } from '../flag-reader';
 import { InMemoryFlagsRepository } from './in-memory-flags.repository';
@@ -12,7 +13,13 @@ export function flagServices() {
   const repository = new InMemoryFlagsRepository();
   const stats = new CacheStats();
   const edge = new EdgeCache(100, 60_000);
-  const l2 = new L2Cache(createCache({ stores: [boundedMemoryStore(1000)] }), null, config, stats);
+  const l2 = new L2Cache(
+    createCache({ stores: [boundedMemoryStore(1000)] }),
+    null,
+    config,
+    stats,
+    new Circuits(),
+  );
   const bus = new InvalidationBus(null, edge, stats);
   return {
     repository,
