@@ -9,10 +9,12 @@ import {
   Max,
   Min,
   Validate,
+  ValidateIf,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
 import type { FlagPatch } from '../flags.repository';
+import { findUnstorableString } from '../json-values';
 
 const ENABLED_MESSAGE = 'enabled must be true or false';
 const ROLLOUT_MESSAGE = 'rollout_percentage must be an integer from 0 to 100';
@@ -27,12 +29,19 @@ const queryInteger = ({ value }: { value: unknown }) =>
 @ValidatorConstraint({ name: 'metadataSize' })
 class MetadataSize implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    return JSON.stringify(value ?? {}).length <= MAX_METADATA_BYTES;
+    // UTF-8 bytes, what PostgreSQL stores and the limit promises; not UTF-16 characters.
+    return Buffer.byteLength(JSON.stringify(value ?? {})) <= MAX_METADATA_BYTES;
   }
   defaultMessage(): string {
     return `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`;
   }
 }
+
+/**
+ * Like @IsOptional, but only an absent field is skipped: class-validator's @IsOptional also lets
+ * `null` through, and no field of a flag may be null.
+ */
+const Absent = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** `POST /flags/:flag_name/update?enabled=true&rollout_percentage=75` (the seed's form). */
 export class UpdateFlagQuery {
@@ -53,11 +62,11 @@ export class UpdateFlagQuery {
 /** The same fields as a JSON body, plus `metadata` (replaced as a whole, not merged). */
 export class UpdateFlagBody {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Absent()
   @IsBoolean({ message: ENABLED_MESSAGE })
   enabled?: boolean;
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'New flags default to 100' })
-  @IsOptional()
+  @Absent()
   @IsInt({ message: ROLLOUT_MESSAGE })
   @Min(0, { message: ROLLOUT_MESSAGE })
   @Max(100, { message: ROLLOUT_MESSAGE })
@@ -67,7 +76,7 @@ export class UpdateFlagBody {
     additionalProperties: true,
     description: 'Replaces the metadata as a whole; at most 16 KiB of JSON',
   })
-  @IsOptional()
+  @Absent()
   @IsObject({ message: 'metadata must be a JSON object' })
   @Validate(MetadataSize)
   metadata?: Record<string, unknown>;
@@ -85,6 +94,15 @@ export function toFlagPatch(query: UpdateFlagQuery, body: UpdateFlagBody | undef
         field,
       });
     }
+  }
+  const unstorable = findUnstorableString(b, '');
+  if (unstorable !== undefined) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `${unstorable} contains a character that cannot be stored (NUL or an unpaired surrogate)`,
+      field: unstorable,
+    });
   }
   const patch: FlagPatch = {
     enabled: query.enabled ?? b.enabled,
