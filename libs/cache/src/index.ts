@@ -12,3 +12,4 @@ export {
   FlagDetailsBody,
 } from './interceptors/endpoint-cache.interceptor';
 export { MAX_USER_ID_LENGTH } from './interceptors/flag-request';
+export { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';
