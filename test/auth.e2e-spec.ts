@@ -1,4 +1,13 @@
-import { ADMIN_SECRET, resetState, startApp, TestApp } from './support/test-app';
+import { AuthFailures } from '@app/auth';
+import {
+  ADMIN_SECRET,
+  flushSharedCache,
+  REAL_BACKENDS,
+  resetState,
+  startApp,
+  TestApp,
+  waitFor,
+} from './support/test-app';
 
 const ADMIN_CALLS: Array<[string, 'post' | 'delete' | 'get', string]> = [
   ['update', 'post', '/flags/new_checkout_flow/update?enabled=false&rollout_percentage=0'],
@@ -71,6 +80,7 @@ describe('client tokens and brute-force protection (e2e)', () => {
       AUTH_FAILURE_LIMIT: '5',
       AUTH_FAILURE_WINDOW_S: '60',
     });
+    await flushSharedCache(t); // failure counts are shared through Redis, and other suites fail too
   });
   afterAll(() => t.close());
 
@@ -112,10 +122,16 @@ describe('client tokens and brute-force protection (e2e)', () => {
     const blocked = await t.admin.post('/flags/dark_mode/update?enabled=true');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // The block covers reads too (they accept admin tokens); from another address, the flag is unchanged.
     expect(
-      (await t.http.get('/flags/dark_mode').set('Authorization', `Bearer ${CLIENT}`)).body.flag_data
-        .enabled,
-    ).toBe(false);
+      (await t.http.get('/flags/dark_mode').set('Authorization', `Bearer ${CLIENT}`)).status,
+    ).toBe(429);
+    const other = await t.app.inject({
+      url: '/flags/dark_mode',
+      headers: { authorization: `Bearer ${CLIENT}` },
+      remoteAddress: '192.0.2.99',
+    });
+    expect(other.json<{ flag_data: { enabled: boolean } }>().flag_data.enabled).toBe(false);
   });
 });
 
@@ -124,6 +140,7 @@ describe('behind a load balancer (TRUST_PROXY=1) (e2e)', () => {
 
   beforeAll(async () => {
     t = await startApp({ TRUST_PROXY: '1', AUTH_FAILURE_LIMIT: '3' });
+    await flushSharedCache(t);
   });
   afterAll(() => t.close());
 
@@ -136,5 +153,111 @@ describe('behind a load balancer (TRUST_PROXY=1) (e2e)', () => {
     for (let i = 0; i < 5; i++) await attempt('203.0.113.7', `wrong-guess-${i}-0000000000`);
     expect((await attempt('203.0.113.7', ADMIN_SECRET)).status).toBe(429);
     expect((await attempt('198.51.100.9', ADMIN_SECRET)).status).toBe(200);
+  });
+});
+
+/** Reads accept admin tokens when CLIENT_TOKENS is set, so guesses there must count too. */
+describe('failed authentications on reads (e2e)', () => {
+  let t: TestApp;
+  const CLIENT = 'e2e-client-secret-0123456789';
+
+  beforeAll(async () => {
+    t = await startApp({
+      CLIENT_TOKENS: `web:${CLIENT}`,
+      AUTH_FAILURE_LIMIT: '3',
+      TRUST_PROXY: '1',
+    });
+    await flushSharedCache(t);
+  });
+  afterAll(() => t.close());
+
+  const from = (address: string, method: 'get' | 'post', url: string, token?: string) => {
+    const call = t.http[method](url).set('X-Forwarded-For', address);
+    return token === undefined ? call : call.set('Authorization', `Bearer ${token}`);
+  };
+
+  it('counts wrong tokens on GET /cache/stats toward the block, which then covers every route', async () => {
+    const address = '192.0.2.10';
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await from(address, 'get', '/cache/stats', `guess-${i}-0000000000`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // Blocked everywhere the address shows a token, right tokens included: no oracle.
+    const admin = await from(address, 'post', '/flags/dark_mode/update?enabled=true', ADMIN_SECRET);
+    expect(admin.status).toBe(429);
+    expect(Number(admin.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await from(address, 'get', '/flags', CLIENT)).status).toBe(429);
+    expect(
+      (await from(address, 'get', '/flags/dark_mode/check?user_id=u', ADMIN_SECRET)).status,
+    ).toBe(429);
+    // Probes stay open; other addresses are not affected.
+    expect((await from(address, 'get', '/health')).status).toBe(200);
+    expect((await from('192.0.2.11', 'get', '/cache/stats', ADMIN_SECRET)).status).toBe(200);
+    expect((await from('192.0.2.11', 'get', '/flags', CLIENT)).status).toBe(200);
+  });
+
+  it('counts failures on reads and admin routes together', async () => {
+    const address = '192.0.2.20';
+    expect((await from(address, 'get', '/flags', 'guess-a-0000000000')).status).toBe(401);
+    expect(
+      (await from(address, 'post', '/flags/x/update?enabled=true', 'guess-b-00000')).status,
+    ).toBe(401);
+    // No token at all guesses nothing and is not counted (a client deployed without its token
+    // must not get its address blocked).
+    for (let i = 0; i < 5; i++)
+      expect((await from(address, 'get', '/flags/dark_mode')).status).toBe(401);
+    expect((await from(address, 'get', '/cache/stats', 'guess-c-0000000000')).status).toBe(401);
+    expect(
+      (await from(address, 'post', '/flags/x/update?enabled=true', 'guess-d-00000')).status,
+    ).toBe(429);
+  });
+});
+
+// Sharing the count needs a shared Redis: CI always sets it (see .ci/run).
+const describeShared = REAL_BACKENDS ? describe : describe.skip;
+
+describeShared('failed authentications over two instances sharing Redis (e2e)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const env = {
+    AUTH_FAILURE_LIMIT: '4',
+    TRUST_PROXY: '1',
+    CLIENT_TOKENS: 'web:e2e-client-0123456789',
+  };
+
+  beforeAll(async () => {
+    a = await startApp(env);
+    b = await startApp(env);
+    await flushSharedCache(a);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  const guess = (t: TestApp, address: string, i: number) =>
+    t.http
+      .get('/cache/stats')
+      .set('X-Forwarded-For', address)
+      .set('Authorization', `Bearer guess-${i}-0000000000`);
+
+  it('counts failures on both instances together, and a block on one is enforced by the other', async () => {
+    const address = '198.51.100.40';
+    const statuses: number[] = [];
+    // Alternating instances: per-instance counts would allow 4 failures on each.
+    for (let i = 0; i < 5; i++)
+      statuses.push((await guess(i % 2 === 0 ? a : b, address, i)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    // The block was made on A (the fifth guess); B learns it by pub/sub and refuses even the
+    // right admin token, before looking at it.
+    await waitFor(() => b.app.get(AuthFailures).blockedUntil(address) !== undefined, 2000);
+    const right = await b.http
+      .post('/flags/dark_mode/update?enabled=true')
+      .set('X-Forwarded-For', address)
+      .set('Authorization', `Bearer ${ADMIN_SECRET}`);
+    expect(right.status).toBe(429);
+    expect((await b.admin.get('/cache/stats').set('X-Forwarded-For', '198.51.100.41')).status).toBe(
+      200,
+    );
   });
 });

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import { HttpErrorFilter } from './http-exception.filter';
 import { addHttpHooks, requestId } from './http-hooks';
+import { addJsonBodyParser } from './json-body';
 import { chooseLogFormat, createLogger, PinoNestLogger } from './logging';
 
 /** Builds the configured application; main.ts and the e2e suite both start it from here. */
@@ -37,9 +38,13 @@ export async function createApp(
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger,
+    // JSON bodies only, through our parser (addJsonBodyParser): Nest's would register its own
+    // JSON parser, without the depth limit, and a form parser this API has no use for.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   addHttpHooks(fastify);
+  addJsonBodyParser(fastify);
   if (config.metrics.http) app.get(MetricsService).instrument(fastify);
   app.useGlobalPipes(new ValidationPipe(validationOptions));
   app.useGlobalFilters(new HttpErrorFilter());

@@ -27,4 +27,8 @@ export const CacheKeys = {
    * Redis server on different databases do not hear each other's invalidations.
    */
   invalidationChannel: (database: number) => `ef:invalidate:${database}`,
+  /** Failed authentications of one client address in the current window (see AuthFailures). */
+  authFailures: (address: string) => `ef:auth-failures:${address}`,
+  /** Carries `{"a": address, "t": ms the block lasts}` so that every instance refuses a blocked address. */
+  authBlockChannel: (database: number) => `ef:auth-block:${database}`,
 } as const;

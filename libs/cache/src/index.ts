@@ -6,3 +6,4 @@ export type { CacheOutcome } from './cache-outcome';
 export { InvalidationBus } from './invalidation-bus';
 export { L2Cache, CacheBackendState } from './l2-cache';
 export { boundedMemoryStore } from './bounded-memory-store';
+export { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
 import type { FlagDefinition } from '@app/flag-model';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { DatabaseGuard, isDatabaseUnavailable, WriteDeadline } from '@app/database';
 import { FlagEntity, FlagHistoryEntity, FlagState } from './flag.entity';
 import { FlagsError } from './flags.errors';
@@ -66,6 +67,9 @@ export abstract class FlagsRepository {
   abstract history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null>;
 }
 
+/** Namespaces the per-flag advisory locks (any constant; it only has to stay the same across instances). */
+const FLAG_LOCK_SEED = 0x65_66_6c_67; // "eflg"
+
 const toDefinition = (e: FlagEntity): FlagDefinition => ({
   name: e.name,
   enabled: e.enabled,
@@ -81,12 +85,25 @@ const toState = (e: FlagEntity): FlagState => toFlagState(toDefinition(e));
 
 @Injectable()
 export class TypeOrmFlagsRepository implements FlagsRepository {
+  /**
+   * The embedded database (PGlite) is one session shared by every query of the process: two
+   * transactions run at once would interleave their statements in one transaction, and a lock
+   * taken by one would not hold the other back (locks are per session). So there, writes run
+   * one at a time, in the order they arrive. PostgreSQL gives each transaction a session of
+   * its own, and writes of different flags run in parallel.
+   */
+  private readonly singleSession: boolean;
+  private writes: Promise<unknown> = Promise.resolve();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(FlagEntity) private readonly flags: Repository<FlagEntity>,
     @InjectRepository(FlagHistoryEntity) private readonly changes: Repository<FlagHistoryEntity>,
     private readonly guard: DatabaseGuard,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.singleSession = config.database.kind === 'pglite';
+  }
 
   findByName(name: string): Promise<FlagDefinition | null> {
     return this.run('could not read the flag', 'read', async () => {
@@ -193,13 +210,15 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   }
 
   bumpRevision(name: string): Promise<number | null> {
-    return this.run('the invalidation was not applied', 'write', async () => {
-      const [rows] = await this.db.query<[Array<{ revision: string }>, number]>(
-        `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 AND archived_at IS NULL RETURNING revision`,
-        [name],
-      );
-      return rows.length === 0 ? null : Number(rows[0].revision);
-    });
+    return this.run('the invalidation was not applied', 'write', () =>
+      this.serialised(async () => {
+        const [rows] = await this.db.query<[Array<{ revision: string }>, number]>(
+          `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 AND archived_at IS NULL RETURNING revision`,
+          [name],
+        );
+        return rows.length === 0 ? null : Number(rows[0].revision);
+      }),
+    );
   }
 
   history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null> {
@@ -222,8 +241,16 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     });
   }
 
-  /** Reads the row and locks it until the transaction ends, so concurrent writers record true "before" states. */
-  private lock(m: EntityManager, name: string): Promise<FlagEntity | null> {
+  /**
+   * Serialises writers of one flag until the transaction ends, and reads the row as it is then,
+   * so that each writer records the true "before" state. `FOR UPDATE` alone locks nothing while
+   * the row does not exist yet (every concurrent creator would see no row and record a create),
+   * so a transaction-scoped advisory lock on a 64-bit hash of the name is taken first. The row
+   * is read after the lock is granted, by a new statement, so under READ COMMITTED it sees what
+   * the previous holder committed. The seed keeps these keys apart from the migration lock's.
+   */
+  private async lock(m: EntityManager, name: string): Promise<FlagEntity | null> {
+    await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, $2))', [name, FLAG_LOCK_SEED]);
     return m.findOne(FlagEntity, { where: { name }, lock: { mode: 'pessimistic_write' } });
   }
 
@@ -249,11 +276,20 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
 
   private transaction<T>(action: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.run(action, 'write', (deadline) =>
-      this.db.transaction((m) => {
-        deadline.hold(m.queryRunner!);
-        return work(m);
-      }),
+      this.serialised(() =>
+        this.db.transaction((m) => {
+          deadline.hold(m.queryRunner!);
+          return work(m);
+        }),
+      ),
     );
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.singleSession) return work();
+    const turn = this.writes.then(work, work);
+    this.writes = turn.catch(() => undefined);
+    return turn;
   }
 
   /**

@@ -10,10 +10,11 @@ import {
   Max,
   Min,
   Validate,
+  ValidateIf,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { OPERATORS, parseDefinitionPatch } from '@app/flag-model';
+import { findUnstorableString, OPERATORS, parseDefinitionPatch } from '@app/flag-model';
 import type { FlagPatch } from '../flag-admin';
 
 const ENABLED_MESSAGE = 'enabled must be true or false';
@@ -33,12 +34,19 @@ const REVISION_MESSAGE =
 @ValidatorConstraint({ name: 'metadataSize' })
 class MetadataSize implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    return JSON.stringify(value ?? {}).length <= MAX_METADATA_BYTES;
+    // UTF-8 bytes, what PostgreSQL stores and the limit promises; not UTF-16 characters.
+    return Buffer.byteLength(JSON.stringify(value ?? {})) <= MAX_METADATA_BYTES;
   }
   defaultMessage(): string {
     return `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`;
   }
 }
+
+/**
+ * Like @IsOptional, but only an absent field is skipped: class-validator's @IsOptional also lets
+ * `null` through, and no field of a flag may be null.
+ */
+const Absent = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** `POST /flags/:flag_name/update?enabled=true&rollout_percentage=75` (the seed's form). */
 export class UpdateFlagQuery {
@@ -80,11 +88,11 @@ const CONDITION_SCHEMA = {
 /** The same fields as a JSON body, plus `metadata` (replaced as a whole, not merged). */
 export class UpdateFlagBody {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Absent()
   @IsBoolean({ message: ENABLED_MESSAGE })
   enabled?: boolean;
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'New flags default to 100' })
-  @IsOptional()
+  @Absent()
   @IsInt({ message: ROLLOUT_MESSAGE })
   @Min(0, { message: ROLLOUT_MESSAGE })
   @Max(100, { message: ROLLOUT_MESSAGE })
@@ -94,7 +102,7 @@ export class UpdateFlagBody {
     additionalProperties: true,
     description: 'Replaces the metadata as a whole; at most 16 KiB of JSON',
   })
-  @IsOptional()
+  @Absent()
   @IsObject({ message: 'metadata must be a JSON object' })
   @Validate(MetadataSize)
   metadata?: Record<string, unknown>;
@@ -168,6 +176,10 @@ export function toFlagPatch(query: UpdateFlagQuery, body: UpdateFlagBody | undef
         `${field} is given in both the query and the body with different values`,
       );
   }
+  // Strings PostgreSQL cannot store (NUL, lone surrogates) are refused by name before anything
+  // is written; the definition fields are checked by the flag model, which does the same.
+  const unstorable = findUnstorableString(b.metadata, 'metadata');
+  if (unstorable !== null) throw badRequest(unstorable.field, unstorable.message);
   const parsed = parseDefinitionPatch(b);
   if ('error' in parsed) throw badRequest(parsed.error.field, parsed.error.message);
   const patch: FlagPatch = {
