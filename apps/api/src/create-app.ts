@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import { HttpErrorFilter } from './http-exception.filter';
 import { addHttpHooks, requestId } from './http-hooks';
+import { serveConsole } from './console';
 import { createLogger, PinoNestLogger } from './logging';
 
 /** Builds the configured application; main.ts and the e2e suite both start it from here. */
@@ -36,6 +37,7 @@ export async function createApp(
   app.useGlobalPipes(new ValidationPipe(validationOptions));
   app.useGlobalFilters(new HttpErrorFilter());
   setupOpenApi(app);
+  await serveConsole(fastify, config.console.dir);
   await app.init();
   await fastify.ready();
   new Logger('Boot').log(`database: ${config.database.kind}, shared cache: ${config.redis.kind}`);

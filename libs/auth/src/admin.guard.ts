@@ -1,16 +1,7 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  UnauthorizedException,
-} from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { AuthFailures } from './auth-failures';
 import { authenticate } from './bearer';
 
 export type AuthenticatedRequest = FastifyRequest & { actor?: string };
@@ -20,9 +11,7 @@ export const ANONYMOUS = 'anonymous';
 
 /**
  * Guards every endpoint that changes state. Only those routes carry it, so the flag-check path
- * pays nothing for authentication. Failed attempts are counted per client address with
- * @nestjs/throttler's storage; past AUTH_FAILURE_LIMIT in a window the address gets 429 for
- * the rest of the block, before its token is even looked at (no oracle for brute force).
+ * pays nothing for authentication. Failed attempts are counted per client address (AuthFailures).
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
@@ -30,7 +19,7 @@ export class AdminGuard implements CanActivate {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly failures: ThrottlerStorageService,
+    private readonly failures: AuthFailures,
   ) {
     this.open = config.auth.admin.length === 0; // development only: production refuses to boot (see loadConfig)
   }
@@ -41,47 +30,13 @@ export class AdminGuard implements CanActivate {
       request.actor = ANONYMOUS;
       return true;
     }
-    const key = `admin-auth-failures:${request.ip}`;
-    const record = this.failures.storage.get(key);
-    if (record?.isBlocked && record.blockExpiresAt > Date.now())
-      this.tooMany(context, record.blockExpiresAt);
-
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    this.failures.assertNotBlocked(request, reply);
     const result = authenticate(request.headers.authorization, this.config.auth.admin);
     if (result.ok) {
       request.actor = result.name;
       return true;
     }
-    const { failureLimit, failureWindowMs } = this.config.auth;
-    const counted = await this.failures.increment(
-      key,
-      failureWindowMs,
-      failureLimit,
-      failureWindowMs,
-      'admin-auth',
-    );
-    if (counted.isBlocked) {
-      new Logger('Auth').warn(
-        `blocking ${request.ip} after ${failureLimit} failed admin authentications`,
-      );
-      this.tooMany(context, Date.now() + counted.timeToBlockExpire * 1000);
-    }
-    throw new UnauthorizedException({
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: result.reason,
-    });
-  }
-
-  private tooMany(context: ExecutionContext, until: number): never {
-    const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
-    void context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(seconds));
-    throw new HttpException(
-      {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: `too many failed authentications; retry in ${seconds} s`,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    return this.failures.fail(request, reply, result.reason);
   }
 }

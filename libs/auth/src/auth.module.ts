@@ -3,7 +3,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AppConfig } from '@app/config';
 import { AdminGuard } from './admin.guard';
+import { AuthFailures } from './auth-failures';
 import { ClientGuard } from './client.guard';
+import { SessionController } from './session.controller';
 
 @Global()
 @Module({})
@@ -14,9 +16,14 @@ export class AuthModule {
         'NO ADMIN TOKEN CONFIGURED: anyone who can reach this service can change every flag. Set ADMIN_TOKENS (required with NODE_ENV=production).',
       );
     }
-    const providers: Provider[] = [AdminGuard, ThrottlerStorageService];
+    const providers: Provider[] = [AdminGuard, AuthFailures, ThrottlerStorageService];
     if (config.auth.client.length > 0)
       providers.push({ provide: APP_GUARD, useClass: ClientGuard });
-    return { module: AuthModule, providers, exports: [AdminGuard, ThrottlerStorageService] };
+    return {
+      module: AuthModule,
+      controllers: [SessionController],
+      providers,
+      exports: [AdminGuard, AuthFailures, ThrottlerStorageService],
+    };
   }
 }
