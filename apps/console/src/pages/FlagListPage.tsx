@@ -65,23 +65,27 @@ export function FlagListPage() {
           <Label>Search by name</Label>
           <Input />
         </SearchField>
-        <label className="field">
-          <span>State</span>
-          <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
+        <div className="field">
+          <label htmlFor="filter-state">State</label>
+          <select
+            id="filter-state"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value as Filter)}
+          >
             <option value="all">All</option>
             <option value="on">On</option>
             <option value="partial">Partial rollout</option>
             <option value="off">Off</option>
           </select>
-        </label>
-        <label className="field">
-          <span>Sort by</span>
-          <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+        </div>
+        <div className="field">
+          <label htmlFor="sort-by">Sort by</label>
+          <select id="sort-by" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
             <option value="name">Name</option>
             <option value="rollout">Rollout (highest first)</option>
             <option value="state">State</option>
           </select>
-        </label>
+        </div>
       </div>
       {flags.isPending && <p>Loading flags…</p>}
       {flags.isError && (
