@@ -20,3 +20,33 @@ export function described(path: string, message?: string) {
     'aria-describedby': message ? `${fieldId(path)}-error` : undefined,
   } as const;
 }
+
+type Problems = Record<string, string | undefined>;
+
+/** An input that shows the problem found at its path (by the page or by the server's 400). */
+export function PathInput({
+  path,
+  problems,
+  ...props
+}: { path: string; problems: Problems } & React.InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <>
+      <input {...props} {...described(path, problems[path])} />
+      <FieldMessage path={path} message={problems[path]} />
+    </>
+  );
+}
+
+/** The same for a select. */
+export function PathSelect({
+  path,
+  problems,
+  ...props
+}: { path: string; problems: Problems } & React.SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <>
+      <select {...props} {...described(path, problems[path])} />
+      <FieldMessage path={path} message={problems[path]} />
+    </>
+  );
+}

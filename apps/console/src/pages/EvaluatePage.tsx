@@ -3,6 +3,7 @@ import { Button } from 'react-aria-components';
 import { ApiError } from '../api/client';
 import { useEvaluation, useFlag } from '../api/queries';
 import { FlagTabs } from '../components/FlagTabs';
+import { RemoveButton } from '../components/RemoveButton';
 import { json } from '../format';
 
 interface Attribute {
@@ -83,13 +84,10 @@ export function EvaluatePage({ name }: { name: string }) {
                   />
                 </td>
                 <td>
-                  <Button
-                    className="button quiet"
-                    aria-label={`Remove attribute ${i + 1}`}
+                  <RemoveButton
+                    label={`Remove attribute ${i + 1}`}
                     onPress={() => setAttributes((list) => list.filter((_, j) => j !== i))}
-                  >
-                    Remove
-                  </Button>
+                  />
                 </td>
               </tr>
             ))}

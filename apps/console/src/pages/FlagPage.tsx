@@ -5,8 +5,15 @@ import { ApiError } from '../api/client';
 import { useArchiveFlag, useFlag, useUpdateFlag } from '../api/queries';
 import { OPERATORS, type FlagDefinition, type FlagDetails, type FlagType } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { described, FieldMessage, fieldId } from '../components/FieldMessage';
+import {
+  described,
+  FieldMessage,
+  fieldId,
+  PathInput,
+  PathSelect,
+} from '../components/FieldMessage';
 import { FlagTabs } from '../components/FlagTabs';
+import { RemoveButton } from '../components/RemoveButton';
 import {
   emptyCondition,
   emptyRule,
@@ -316,32 +323,28 @@ function VariantsEditor({ draft, change, problems }: EditorProps) {
               {draft.variants.map((v, i) => (
                 <tr key={i}>
                   <td>
-                    <input
+                    <PathInput
+                      path={`variants[${i}].name`}
+                      problems={problems}
                       aria-label={`Variant ${i + 1} name`}
                       value={v.name}
                       onChange={(e) => setVariant(i, { name: e.target.value })}
-                      {...described(`variants[${i}].name`, problems[`variants[${i}].name`])}
-                    />
-                    <FieldMessage
-                      path={`variants[${i}].name`}
-                      message={problems[`variants[${i}].name`]}
                     />
                   </td>
                   <td>
-                    <input
+                    <PathInput
+                      path={`variants[${i}].value`}
+                      problems={problems}
                       aria-label={`Variant ${i + 1} value`}
                       value={v.value}
                       spellCheck={false}
                       onChange={(e) => setVariant(i, { value: e.target.value })}
-                      {...described(`variants[${i}].value`, problems[`variants[${i}].value`])}
-                    />
-                    <FieldMessage
-                      path={`variants[${i}].value`}
-                      message={problems[`variants[${i}].value`]}
                     />
                   </td>
                   <td>
-                    <input
+                    <PathInput
+                      path={`variants[${i}].weight`}
+                      problems={problems}
                       aria-label={`Variant ${i + 1} weight in percent`}
                       type="number"
                       min={0}
@@ -349,21 +352,13 @@ function VariantsEditor({ draft, change, problems }: EditorProps) {
                       step={0.1}
                       value={v.percent}
                       onChange={(e) => setVariant(i, { percent: e.target.value })}
-                      {...described(`variants[${i}].weight`, problems[`variants[${i}].weight`])}
-                    />
-                    <FieldMessage
-                      path={`variants[${i}].weight`}
-                      message={problems[`variants[${i}].weight`]}
                     />
                   </td>
                   <td>
-                    <Button
-                      className="button quiet"
-                      aria-label={`Remove variant ${i + 1}`}
+                    <RemoveButton
+                      label={`Remove variant ${i + 1}`}
                       onPress={() => change({ variants: draft.variants.filter((_, j) => j !== i) })}
-                    >
-                      Remove
-                    </Button>
+                    />
                   </td>
                 </tr>
               ))}
@@ -434,36 +429,34 @@ function RulesEditor({ draft, change, problems }: EditorProps) {
               <div className="rule-head">
                 <div className="field">
                   <label htmlFor={fieldId(`${p}.name`)}>Rule {i + 1} name</label>
-                  <input
+                  <PathInput
+                    path={`${p}.name`}
+                    problems={problems}
                     value={rule.name}
                     onChange={(e) => setRule(i, { name: e.target.value })}
-                    {...described(`${p}.name`, problems[`${p}.name`])}
                   />
-                  <FieldMessage path={`${p}.name`} message={problems[`${p}.name`]} />
                 </div>
                 <div className="field narrow">
                   <label htmlFor={fieldId(`${p}.rollout_percentage`)}>Rollout %</label>
-                  <input
+                  <PathInput
+                    path={`${p}.rollout_percentage`}
+                    problems={problems}
                     type="number"
                     min={0}
                     max={100}
                     placeholder="100"
                     value={rule.rollout}
                     onChange={(e) => setRule(i, { rollout: e.target.value })}
-                    {...described(`${p}.rollout_percentage`, problems[`${p}.rollout_percentage`])}
-                  />
-                  <FieldMessage
-                    path={`${p}.rollout_percentage`}
-                    message={problems[`${p}.rollout_percentage`]}
                   />
                 </div>
                 {draft.type !== 'boolean' && (
                   <div className="field">
                     <label htmlFor={fieldId(`${p}.variant`)}>Variant</label>
-                    <select
+                    <PathSelect
+                      path={`${p}.variant`}
+                      problems={problems}
                       value={rule.variant}
                       onChange={(e) => setRule(i, { variant: e.target.value })}
-                      {...described(`${p}.variant`, problems[`${p}.variant`])}
                     >
                       <option value="">(the split)</option>
                       {draft.variants
@@ -471,8 +464,7 @@ function RulesEditor({ draft, change, problems }: EditorProps) {
                         .map((v) => (
                           <option key={v.name}>{v.name}</option>
                         ))}
-                    </select>
-                    <FieldMessage path={`${p}.variant`} message={problems[`${p}.variant`]} />
+                    </PathSelect>
                   </div>
                 )}
               </div>
@@ -495,19 +487,18 @@ function RulesEditor({ draft, change, problems }: EditorProps) {
                     return (
                       <tr key={k}>
                         <td>
-                          <input
+                          <PathInput
+                            path={`${cp}.attribute`}
+                            problems={problems}
                             aria-label={`Rule ${i + 1} condition ${k + 1} attribute`}
                             value={c.attribute}
                             onChange={(e) => setCondition(k, { attribute: e.target.value })}
-                            {...described(`${cp}.attribute`, problems[`${cp}.attribute`])}
-                          />
-                          <FieldMessage
-                            path={`${cp}.attribute`}
-                            message={problems[`${cp}.attribute`]}
                           />
                         </td>
                         <td>
-                          <select
+                          <PathSelect
+                            path={`${cp}.operator`}
+                            problems={problems}
                             aria-label={`Rule ${i + 1} condition ${k + 1} operator`}
                             value={c.operator}
                             onChange={(e) =>
@@ -515,25 +506,20 @@ function RulesEditor({ draft, change, problems }: EditorProps) {
                                 operator: e.target.value as (typeof OPERATORS)[number],
                               })
                             }
-                            {...described(`${cp}.operator`, problems[`${cp}.operator`])}
                           >
                             {OPERATORS.map((o) => (
                               <option key={o}>{o}</option>
                             ))}
-                          </select>
-                          <FieldMessage
-                            path={`${cp}.operator`}
-                            message={problems[`${cp}.operator`]}
-                          />
+                          </PathSelect>
                         </td>
                         <td>
-                          <input
+                          <PathInput
+                            path={`${cp}.values`}
+                            problems={problems}
                             aria-label={`Rule ${i + 1} condition ${k + 1} values`}
                             value={c.values}
                             onChange={(e) => setCondition(k, { values: e.target.value })}
-                            {...described(`${cp}.values`, problems[`${cp}.values`])}
                           />
-                          <FieldMessage path={`${cp}.values`} message={problems[`${cp}.values`]} />
                         </td>
                         <td className="checks">
                           <label>
@@ -556,15 +542,12 @@ function RulesEditor({ draft, change, problems }: EditorProps) {
                           </label>
                         </td>
                         <td>
-                          <Button
-                            className="button quiet"
-                            aria-label={`Remove condition ${k + 1} of rule ${i + 1}`}
+                          <RemoveButton
+                            label={`Remove condition ${k + 1} of rule ${i + 1}`}
                             onPress={() =>
                               setRule(i, { conditions: rule.conditions.filter((_, j) => j !== k) })
                             }
-                          >
-                            Remove
-                          </Button>
+                          />
                         </td>
                       </tr>
                     );
