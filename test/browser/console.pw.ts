@@ -6,6 +6,7 @@ import {
   expect,
   expectAccessible,
   signIn,
+  storedToken,
   test,
   uniqueName,
 } from './fixtures';
@@ -17,13 +18,13 @@ test.describe('sign-in', () => {
   }) => {
     await signIn(page, ADMIN_SECRET);
     await expect(page.getByText('admin · ops')).toBeVisible();
-    expect(await page.evaluate(() => sessionStorage.getItem('edgeflags.token'))).toBe(ADMIN_SECRET);
+    expect(await storedToken(page)).toBe(ADMIN_SECRET);
     expect(page.url()).not.toContain(ADMIN_SECRET);
     const session = await api.json<{ role: string; name: string }>('/auth/session');
     expect(session).toMatchObject({ role: 'admin', name: 'ops' });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByLabel('Token')).toBeVisible();
-    expect(await page.evaluate(() => sessionStorage.getItem('edgeflags.token'))).toBeNull();
+    expect(await storedToken(page)).toBeNull();
   });
 
   test('a wrong token gets a clear message and is not kept', async ({ page, request }) => {
@@ -31,7 +32,7 @@ test.describe('sign-in', () => {
     await page.getByLabel('Token').fill('not-a-token-of-this-service');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByText('That token was refused')).toBeVisible();
-    expect(await page.evaluate(() => sessionStorage.getItem('edgeflags.token'))).toBeNull();
+    expect(await storedToken(page)).toBeNull();
     const response = await request.get('/auth/session', {
       headers: { authorization: 'Bearer not-a-token-of-this-service' },
     });

@@ -96,3 +96,11 @@ export async function expectAccessible(page: Page) {
     );
   expect(bad).toEqual([]);
 }
+
+type BrowserGlobals = { sessionStorage: { getItem(key: string): string | null } };
+
+/** What the console keeps in the tab's sessionStorage. */
+export const storedToken = (page: Page) =>
+  page.evaluate(() =>
+    (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('edgeflags.token'),
+  );
