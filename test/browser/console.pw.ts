@@ -66,7 +66,7 @@ test.describe('flag list', () => {
     const prefix = uniqueName('list');
     await api.put(`${prefix}_on`, { enabled: true, rollout_percentage: 100 });
     await api.put(`${prefix}_partial`, { enabled: true, rollout_percentage: 30 });
-    await api.put(`${prefix}_off`, { enabled: false });
+    await api.put(`${prefix}_off`, { enabled: false, rollout_percentage: 0 });
     await signIn(page, ADMIN_SECRET);
     await page.getByLabel('Search by name').fill(prefix);
     const rows = page.locator('table.flags tbody tr');
@@ -79,7 +79,9 @@ test.describe('flag list', () => {
     await expect(rows.first()).toContainText('30%');
     await page.getByLabel('State', { exact: true }).selectOption('all');
     await page.getByLabel('Sort by').selectOption('rollout');
-    await expect(rows.first()).toContainText(`${prefix}_on`);
+    await expect(rows.nth(0)).toContainText(`${prefix}_on`);
+    await expect(rows.nth(1)).toContainText(`${prefix}_partial`);
+    await expect(rows.nth(2)).toContainText(`${prefix}_off`);
     // The page shows what the API lists.
     const list = await api.json<{ flags: Array<{ flag_name: string }> }>('/flags');
     expect(list.flags.filter((f) => f.flag_name.startsWith(prefix))).toHaveLength(3);
