@@ -5,7 +5,8 @@
 #   docker run --rm -p 8000:8000 edgeflags          # embedded PGlite + in-process cache
 #   docker compose up                               # with PostgreSQL and Redis
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS; the suites also run on Node 20 (docs/operations.md, "Supported Node versions").
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: all dependencies, compile to dist/ ------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -11,13 +11,6 @@ const swc = [
   },
 ];
 const moduleNameMapper = { '^@app/(.*)$': '<rootDir>/libs/$1/src' };
-// Node >= 20.19 can require() an ES module; Jest's module loader cannot, so the few ESM-only
-// dependencies (reached through @fastify/static, which serves the OpenAPI UI) are compiled to CommonJS.
-const esmOnly = ['content-disposition'];
-const esmToCjs = [
-  '@swc/jest',
-  { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-];
 module.exports = {
   projects: [
     {
@@ -35,8 +28,7 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test'],
       testRegex: '\\.e2e-spec\\.ts$',
-      transform: { '^.+\\.ts$': swc, '^.+\\.js$': esmToCjs },
-      transformIgnorePatterns: [`^(?!.*/node_modules/(${esmOnly.join('|')})/).*/node_modules/`],
+      transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
     },
   ],

@@ -1,3 +1,4 @@
+// @ts-check
 // The floor the app is measured against: a bare node:http server answering
 // `GET /flags/:name/check?user_id=U` from an in-memory map, with the same rollout rule as the app
 // (bucket = murmur3_x86_32(UTF-8 of `${flag}:${user}`, seed 0) % 100 + 1; on iff enabled and
@@ -14,6 +15,11 @@ const CHECK = /^\/flags\/([^/]+)\/check$/;
 const ON = JSON.stringify({ enabled: true, _cache: 'hit' });
 const OFF = JSON.stringify({ enabled: false, _cache: 'hit' });
 
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {string} body
+ */
 function send(res, status, body) {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -1,3 +1,4 @@
+// @ts-check
 // The framework floor: the cheapest answer a NestJS 11 + Fastify app can give through an
 // interceptor. `GET /flags/:flag_name/check?user_id=U` passes through Nest's router, its
 // (empty) guard chain and one interceptor, which answers the same JSON as the service with the
@@ -11,22 +12,19 @@
 // Usage: PORT=9001 node bench/nest-floor-server.mjs
 // BASELINE_FLAGS may hold a JSON object {name: {enabled, rollout_percentage}} to override the seed.
 import 'reflect-metadata';
-import { createRequire } from 'node:module';
 import { of } from 'rxjs';
 import { isEnabledFor, referenceFlags } from './rollout.mjs';
+import { requireUnknown } from './lib/untyped.mjs';
 
 // Nest's packages are CommonJS; require them as such.
-const require = createRequire(import.meta.url);
-const {
-  Controller,
-  Get,
-  Injectable,
-  Module,
-  NotFoundException,
-  UseInterceptors,
-} = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { FastifyAdapter } = require('@nestjs/platform-fastify');
+const { Controller, Get, Injectable, Module, NotFoundException, UseInterceptors } =
+  /** @type {typeof import('@nestjs/common')} */ (requireUnknown('@nestjs/common'));
+const { NestFactory } = /** @type {typeof import('@nestjs/core')} */ (
+  requireUnknown('@nestjs/core')
+);
+const { FastifyAdapter } = /** @type {typeof import('@nestjs/platform-fastify')} */ (
+  requireUnknown('@nestjs/platform-fastify')
+);
 
 const flags = referenceFlags();
 
@@ -34,8 +32,16 @@ const flags = referenceFlags();
 const HIT_ON = Object.freeze({ enabled: true, _cache: 'hit' });
 const HIT_OFF = Object.freeze({ enabled: false, _cache: 'hit' });
 
+/** @typedef {import('@nestjs/common').NestInterceptor} NestInterceptor */
+
+/** @implements {NestInterceptor} */
 class CheckInterceptor {
+  /**
+   * @param {import('@nestjs/common').ExecutionContext} context
+   * @param {import('@nestjs/common').CallHandler} next
+   */
   intercept(context, next) {
+    /** @type {{ params: { flag_name: string }, query?: Record<string, unknown> }} */
     const request = context.switchToHttp().getRequest();
     const name = request.params.flag_name;
     const flag = flags.get(name);
@@ -53,7 +59,17 @@ class FlagsController {
     throw new NotFoundException('flag_not_found');
   }
 }
-const method = (C, name) => [C.prototype, name, Object.getOwnPropertyDescriptor(C.prototype, name)];
+/**
+ * The (target, key, descriptor) a method decorator is applied with.
+ * @param {{ prototype: object }} C
+ * @param {string} name
+ * @returns {[object, string, PropertyDescriptor]}
+ */
+const method = (C, name) => [
+  C.prototype,
+  name,
+  /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(C.prototype, name)),
+];
 Controller('flags')(FlagsController);
 Get(':flag_name/check')(...method(FlagsController, 'check'));
 UseInterceptors(CheckInterceptor)(...method(FlagsController, 'check'));
@@ -77,6 +93,6 @@ const app = await NestFactory.create(FloorModule, new FastifyAdapter({ logger: f
 const port = Number(process.env.PORT ?? 9001);
 await app.listen(port, process.env.HOST ?? '127.0.0.1');
 if (process.send) process.send({ listening: port });
-const stop = () => app.close().then(() => process.exit(0));
+const stop = () => void app.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

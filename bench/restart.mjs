@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // edgeflags rolling restart under load: does a SIGTERM'd instance lose requests?
 //
 //   npm run build
@@ -30,6 +31,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { childProcesses, freePort, pinLoadGenerator, redact, sleep } from './processes.mjs';
+import { SEED_FLAGS, serviceEnv } from './lib/settings.mjs';
+
+/**
+ * @typedef {import('./lib/types').Child} Child
+ * One instance of the service behind the balancer; restart() fills in its figures.
+ * @typedef {{ name: string, port: number, served: number, agent: http.Agent, child: Child,
+ *   sigterm_at_s: number, served_before_sigterm: number, exit_code?: number | string | null,
+ *   drain_ms: number, served_before: number, old_output: string[], restart_ready_ms: number,
+ *   down_ms: number, served_at_ready: number }} Instance
+ */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist/apps/api/main.js');
@@ -44,9 +55,12 @@ const RETRIES = 2;
 const RETRY_ON = (process.env.BENCH_LB_RETRY_ON ?? 'conn-failure empty-response')
   .split(/[\s,]+/)
   .filter(Boolean);
-const SEED_FLAGS = ['new_checkout_flow', 'beta_features', 'dark_mode', 'experimental_api'];
 const USERS = 10_000;
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   console.error(`bench:restart: ${message}`);
   process.exit(1);
@@ -79,8 +93,13 @@ const { children, startChild } = childProcesses('bench:restart', {
   pinTo: () => pin.taskset,
 });
 
+/** @param {bigint} t */
 const msSince = (t) => Number(process.hrtime.bigint() - t) / 1e6;
 
+/**
+ * @param {string} url
+ * @returns {Promise<number | undefined>} the status
+ */
 function get(url, timeoutMs = 2000) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
@@ -92,6 +111,10 @@ function get(url, timeoutMs = 2000) {
   });
 }
 
+/**
+ * @param {Child} child
+ * @param {number} port
+ */
 async function waitHealthy(child, port, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
@@ -103,7 +126,7 @@ async function waitHealthy(child, port, timeoutMs = 60_000) {
       if (status === 200) return;
       last = `HTTP ${status}`;
     } catch (e) {
-      last = e.message;
+      last = e instanceof Error ? e.message : String(e);
     }
     await sleep(100);
   }
@@ -113,29 +136,34 @@ async function waitHealthy(child, port, timeoutMs = 60_000) {
 // ---------------------------------------------------------------------------------------------
 // The instances.
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
-const baseEnv = { ...process.env };
-for (const name of [
-  'DATABASE_URL',
-  'REDIS_URL',
-  'ADMIN_TOKENS',
-  'CLIENT_TOKENS',
-  'PGLITE_DATA_DIR',
-])
-  delete baseEnv[name];
-Object.assign(baseEnv, {
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  NODE_ENV: 'production',
-  ADMIN_TOKEN,
-  DATABASE_URL: DB_URL,
-  REDIS_URL,
-});
+const baseEnv = { ...serviceEnv(ADMIN_TOKEN), DATABASE_URL: DB_URL, REDIS_URL };
 
+/** @type {Instance[]} */
 const instances = [];
-for (const name of ['A', 'B']) instances.push({ name, port: await freePort(), served: 0 });
+for (const name of ['A', 'B'])
+  instances.push({
+    name,
+    port: await freePort(),
+    served: 0,
+    agent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    child: /** @type {Child} */ (/** @type {unknown} */ (null)), // started in main()
+    sigterm_at_s: NaN,
+    served_before_sigterm: 0,
+    drain_ms: NaN,
+    served_before: 0,
+    old_output: [],
+    restart_ready_ms: NaN,
+    down_ms: NaN,
+    served_at_ready: 0,
+  });
+/** @param {Instance} inst */
 const startInstance = (inst) => {
-  inst.child = startChild(`instance ${inst.name}`, [MAIN], { ...baseEnv, PORT: String(inst.port) });
-  return inst.child;
+  const child = startChild(`instance ${inst.name}`, [MAIN], {
+    ...baseEnv,
+    PORT: String(inst.port),
+  });
+  inst.child = child;
+  return child;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -151,7 +179,9 @@ const HOP_BY_HOP = new Set([
   'te',
   'trailer',
 ]);
+/** @param {http.IncomingHttpHeaders} headers */
 const strip = (headers) => {
+  /** @type {http.OutgoingHttpHeaders} */
   const out = {};
   for (const [k, v] of Object.entries(headers)) if (!HOP_BY_HOP.has(k)) out[k] = v;
   return out;
@@ -161,11 +191,18 @@ const lb = {
   gave_up: 0,
   broken_responses: 0,
   upstream_503: 0,
+  /** @type {Record<string, number>} */
   errors_seen: {},
 };
-for (const inst of instances) inst.agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 let roundRobin = 0;
 
+/**
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {Buffer} body
+ * @param {number} first the instance tried first
+ * @param {number} attempt
+ */
 function forward(req, res, body, first, attempt) {
   const inst = instances[(first + attempt) % instances.length];
   const up = http.request({
@@ -177,6 +214,11 @@ function forward(req, res, body, first, attempt) {
     agent: inst.agent,
   });
   let answered = false;
+  /**
+   * @param {string} condition
+   * @param {keyof typeof lb.retries} counter
+   * @param {number} status
+   */
   const retryOr = (condition, counter, status) => {
     if (attempt < RETRIES && RETRY_ON.includes(condition)) {
       lb.retries[counter]++;
@@ -201,14 +243,14 @@ function forward(req, res, body, first, attempt) {
       }
     }
     inst.served++;
-    res.writeHead(upRes.statusCode, strip(upRes.headers));
+    res.writeHead(upRes.statusCode ?? 502, strip(upRes.headers));
     upRes.pipe(res);
     upRes.on('error', () => {
       lb.broken_responses++;
       res.destroy();
     });
   });
-  up.on('error', (error) => {
+  up.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
     lb.errors_seen[error.code ?? error.message] =
       (lb.errors_seen[error.code ?? error.message] ?? 0) + 1;
     if (answered) {
@@ -221,13 +263,14 @@ function forward(req, res, body, first, attempt) {
 }
 
 const balancer = http.createServer((req, res) => {
+  /** @type {Buffer[]} */
   const chunks = [];
-  req.on('data', (c) => chunks.push(c));
+  req.on('data', (/** @type {Buffer} */ c) => chunks.push(c));
   req.on('end', () => forward(req, res, Buffer.concat(chunks), roundRobin++ % 2, 0));
 });
 balancer.keepAliveTimeout = 60_000;
 const lbPort = await freePort();
-await new Promise((resolve) => balancer.listen(lbPort, '127.0.0.1', resolve));
+await new Promise((resolve) => balancer.listen(lbPort, '127.0.0.1', () => resolve(undefined)));
 
 // ---------------------------------------------------------------------------------------------
 async function main() {
@@ -249,9 +292,10 @@ async function main() {
   for (const inst of instances) await waitHealthy(inst.child, inst.port);
 
   // The load: checks of the seed flags through the balancer, users cycling.
+  /** @type {number[]} */
   const latencies = [];
   let k = 0;
-  const run = autocannon({
+  const done = autocannon({
     url: `http://127.0.0.1:${lbPort}`,
     connections: CONNECTIONS,
     duration: DURATION_S * 3 + 120, // a cap: stopped below
@@ -267,10 +311,18 @@ async function main() {
       },
     ],
   });
+  // Without a callback autocannon returns its instance, which is also the promise of its result
+  // (its published types only have the promise).
+  const run = /** @type {autocannon.Instance} */ (/** @type {unknown} */ (done));
   run.on('response', (_c, _s, _b, ms) => latencies.push(ms));
   const t0 = process.hrtime.bigint();
+  /** @param {number} s seconds into the run */
   const at = (s) => sleep(Math.max(0, s * 1000 - msSince(t0)));
 
+  /**
+   * @param {Instance} inst
+   * @param {number} whenS
+   */
   const restart = async (inst, whenS) => {
     await at(whenS);
     const old = inst.child;
@@ -283,7 +335,7 @@ async function main() {
     await old.exited;
     clearTimeout(killer);
     inst.exit_code = old.exitCode_;
-    inst.drain_ms = Number(old.exitedAt - sigterm) / 1e6;
+    inst.drain_ms = Number((old.exitedAt ?? process.hrtime.bigint()) - sigterm) / 1e6;
     inst.served_before = inst.served;
     inst.old_output = old.output.trim().split('\n').filter(Boolean).slice(-10);
     const again = process.hrtime.bigint();
@@ -301,11 +353,12 @@ async function main() {
   await restart(B, Math.max((2 * DURATION_S) / 3, msSince(t0) / 1000 + 0.5));
   await at(Math.max(DURATION_S, msSince(t0) / 1000 + 1));
   run.stop();
-  const result = await run;
+  const result = await done;
   balancer.close();
   for (const inst of instances) inst.agent.destroy();
 
   latencies.sort((a, b) => a - b);
+  /** @param {number} p */
   const q = (p) =>
     latencies.length
       ? latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]
@@ -320,6 +373,7 @@ async function main() {
     status_codes: result.statusCodeStats,
     latency_ms: { p50: q(0.5), p99: q(0.99), p999: q(0.999), max: latencies.at(-1) ?? null },
   };
+  /** @param {Instance} i */
   const inst = (i) => ({
     port: i.port,
     sigterm_at_s: i.sigterm_at_s,
@@ -413,8 +467,10 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(`bench:restart: ${error.stack ?? error}`);
-  killAll();
+main().catch((/** @type {unknown} */ error) => {
+  console.error(
+    `bench:restart: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  // Children are killed by the exit handler of processes.mjs.
   process.exit(1);
 });

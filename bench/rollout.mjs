@@ -1,8 +1,13 @@
+// @ts-check
 // The rollout rule, written independently of the app (libs/rollout) so the benchmark can check the
 // app's answers: bucket = murmur3_x86_32(UTF-8 bytes of `${flag}:${user}`, seed 0) % 100 + 1;
 // on iff enabled && bucket <= percentage (0% nobody, 100% everybody).
+import { parseJson } from './lib/untyped.mjs';
 
-/** MurmurHash3 x86 32-bit of a byte buffer. */
+/**
+ * MurmurHash3 x86 32-bit of a byte buffer.
+ * @param {Uint8Array} bytes
+ */
 export function murmur3(bytes, seed = 0) {
   const C1 = 0xcc9e2d51;
   const C2 = 0x1b873593;
@@ -36,6 +41,11 @@ export function murmur3(bytes, seed = 0) {
   return h1 >>> 0;
 }
 
+/**
+ * @param {import('./lib/types').FlagRule} flag
+ * @param {string} name
+ * @param {string | null | undefined} userId
+ */
 export function isEnabledFor(flag, name, userId) {
   if (!flag.enabled || flag.rollout_percentage <= 0) return false;
   if (flag.rollout_percentage >= 100) return true;
@@ -44,7 +54,10 @@ export function isEnabledFor(flag, name, userId) {
   return bucket <= flag.rollout_percentage;
 }
 
-/** The flags the two reference servers answer: the seed, or BASELINE_FLAGS ({name: {enabled, rollout_percentage}}). */
+/**
+ * The flags the two reference servers answer: the seed, or BASELINE_FLAGS ({name: {enabled, rollout_percentage}}).
+ * @returns {Map<string, import('./lib/types').FlagRule>}
+ */
 export function referenceFlags(env = process.env) {
   const seed = {
     new_checkout_flow: { enabled: true, rollout_percentage: 50 },
@@ -52,5 +65,8 @@ export function referenceFlags(env = process.env) {
     dark_mode: { enabled: false, rollout_percentage: 0 },
     experimental_api: { enabled: true, rollout_percentage: 25 },
   };
-  return new Map(Object.entries(env.BASELINE_FLAGS ? JSON.parse(env.BASELINE_FLAGS) : seed));
+  const flags = env.BASELINE_FLAGS
+    ? /** @type {import('./lib/types').FlagTable} */ (parseJson(env.BASELINE_FLAGS))
+    : seed;
+  return new Map(Object.entries(flags));
 }

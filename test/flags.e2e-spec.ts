@@ -1,4 +1,22 @@
+import { bucketOf } from '@app/rollout';
 import { REAL_BACKENDS, resetState, startApp, TestApp, uniqueFlag } from './support/test-app';
+
+/** The definition fields of a plain boolean flag (every flag that existed before targeting rules). */
+const BOOLEAN = { type: 'boolean', variants: [], default_variant: null, rules: [] };
+/** Each list item: the seed's fields, then the rest of the definition and the revision. */
+const item = (
+  flag_name: string,
+  enabled: boolean,
+  rollout_percentage: number,
+  metadata: unknown,
+) => ({
+  flag_name,
+  enabled,
+  rollout_percentage,
+  metadata,
+  ...BOOLEAN,
+  revision: expect.any(Number),
+});
 
 describe('flags API (e2e)', () => {
   let t: TestApp;
@@ -53,10 +71,21 @@ describe('flags API (e2e)', () => {
         .send({ enabled: true, rollout_percentage: 50, metadata: { owner: 'growth' } })
         .expect(200);
       const first = await t.http.get(`/flags/${flag}?user_id=user123`).expect(200);
+      const on = bucketOf(flag, 'user123') <= 50;
       expect(first.body).toEqual({
         flag_name: flag,
-        enabled: expect.any(Boolean),
-        flag_data: { enabled: true, rollout_percentage: 50, metadata: { owner: 'growth' } },
+        enabled: on,
+        flag_data: {
+          enabled: true,
+          rollout_percentage: 50,
+          metadata: { owner: 'growth' },
+          ...BOOLEAN,
+        },
+        revision: expect.any(Number),
+        value: on,
+        variant: on ? 'on' : 'off',
+        reason: 'SPLIT',
+        rule_index: null,
         _cache: 'miss',
       });
       const second = await t.http.get(`/flags/${flag}?user_id=user123`).expect(200);
@@ -77,31 +106,11 @@ describe('flags API (e2e)', () => {
       expect(first.body.count).toBe(first.body.flags.length);
       expect(first.body.flags).toEqual(
         expect.arrayContaining([
-          {
-            flag_name: 'new_checkout_flow',
-            enabled: true,
-            rollout_percentage: 50,
-            metadata: expect.any(Object),
-          },
-          {
-            flag_name: 'beta_features',
-            enabled: true,
-            rollout_percentage: 10,
-            metadata: expect.any(Object),
-          },
-          {
-            flag_name: 'dark_mode',
-            enabled: false,
-            rollout_percentage: 0,
-            metadata: expect.any(Object),
-          },
-          {
-            flag_name: 'experimental_api',
-            enabled: true,
-            rollout_percentage: 25,
-            metadata: expect.any(Object),
-          },
-          { flag_name: flag, enabled: false, rollout_percentage: 30, metadata: {} },
+          item('new_checkout_flow', true, 50, expect.any(Object)),
+          item('beta_features', true, 10, expect.any(Object)),
+          item('dark_mode', false, 0, expect.any(Object)),
+          item('experimental_api', true, 25, expect.any(Object)),
+          item(flag, false, 30, {}),
         ]),
       );
       expect((await t.http.get('/flags').expect(200)).body._cache).toBe('hit');
@@ -167,6 +176,7 @@ describe('flags API (e2e)', () => {
         enabled: true,
         rollout_percentage: 100,
         metadata: { c: 3 },
+        ...BOOLEAN,
       });
     });
 

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { MIGRATIONS } from '@app/database';
 import {
   REAL_BACKENDS,
   resetState,
@@ -121,7 +122,7 @@ describeShared('instances booting at once on a fresh database (e2e)', () => {
       await db.connect();
       const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM migrations');
       await db.end();
-      expect(Number(rows[0].n)).toBe(3);
+      expect(Number(rows[0].n)).toBe(MIGRATIONS.length);
     } finally {
       await Promise.all(apps.map((t) => t.close()));
     }

@@ -86,17 +86,30 @@ describe('metrics, probes, request ids, headers, OpenAPI (e2e)', () => {
         '/health/ready',
       ]),
     );
+    // The seed's fields first, then what targeting rules and variants added.
     expect(Object.keys(doc.components.schemas.DetailsDoc.properties)).toEqual([
       'flag_name',
       'enabled',
       'flag_data',
+      'revision',
+      'value',
+      'variant',
+      'reason',
+      'rule_index',
       '_cache',
     ]);
     expect(Object.keys(doc.components.schemas.FlagDataDoc.properties)).toEqual([
       'enabled',
       'rollout_percentage',
       'metadata',
+      'type',
+      'variants',
+      'default_variant',
+      'rules',
     ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/ofrep/v1/evaluate/flags/{key}', '/ofrep/v1/evaluate/flags']),
+    );
     const update = doc.paths['/flags/{flag_name}/update'].post;
     expect(update.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['flag_name', 'enabled', 'rollout_percentage']),

@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { FlagsModule } from '@app/flags';
 import { MetricsModule } from '@app/metrics';
+import { OfrepModule } from '@app/ofrep';
 import { HealthModule } from './health/health.module';
 
 @Module({})
@@ -19,6 +20,7 @@ export class AppModule {
         DatabaseModule.forRoot(config.database),
         CacheModule,
         FlagsModule,
+        OfrepModule,
         MetricsModule,
         HealthModule,
       ],

@@ -9,14 +9,22 @@ import { setupOpenApi } from './openapi';
 import { HttpErrorFilter } from './http-exception.filter';
 import { addHttpHooks, requestId } from './http-hooks';
 import { serveConsole } from './console';
-import { createLogger, PinoNestLogger } from './logging';
+import { chooseLogFormat, createLogger, PinoNestLogger } from './logging';
 
 /** Builds the configured application; main.ts and the e2e suite both start it from here. */
 export async function createApp(
   env: Record<string, string | undefined> = process.env,
 ): Promise<NestFastifyApplication> {
   const config = loadConfig(env);
-  const logger = createLogger(config.logLevel);
+  const logger = new PinoNestLogger(
+    createLogger(
+      config.logLevel,
+      chooseLogFormat(config.logFormat, config.env, process.stdout.isTTY === true),
+    ),
+  );
+  // Before the module graph is built: modules log while it is (AuthModule.forRoot warns about an
+  // open admin API), and those lines must reach pino too, not Nest's default console format.
+  Logger.overrideLogger(logger);
   const adapter = new FastifyAdapter({
     // Fastify gets no logger: with one it builds a child logger per request, measurable on the
     // check path. Nest and the exception filter log through pino, errors with their request id;
@@ -29,7 +37,7 @@ export async function createApp(
     trustProxy: config.http.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(logger),
+    logger,
   });
   const fastify = app.getHttpAdapter().getInstance();
   addHttpHooks(fastify);
@@ -40,6 +48,5 @@ export async function createApp(
   await serveConsole(fastify, config.console.dir);
   await app.init();
   await fastify.ready();
-  new Logger('Boot').log(`database: ${config.database.kind}, shared cache: ${config.redis.kind}`);
   return app;
 }

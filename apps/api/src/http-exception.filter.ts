@@ -8,10 +8,13 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FlagsError, FlagsErrorCode } from '@app/flags';
+import { isOfrepRequest, ofrepErrorResponse } from '@app/ofrep';
 
 const STATUS_OF: Record<FlagsErrorCode, HttpStatus> = {
   [FlagsErrorCode.FlagNotFound]: HttpStatus.NOT_FOUND,
   [FlagsErrorCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [FlagsErrorCode.InvalidDefinition]: HttpStatus.BAD_REQUEST,
+  [FlagsErrorCode.RevisionConflict]: HttpStatus.CONFLICT,
 };
 
 /**
@@ -27,6 +30,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    if (isOfrepRequest(request.url)) {
+      const ofrep = ofrepErrorResponse(error, request.url);
+      if (ofrep !== undefined) {
+        void reply.status(ofrep.status).send(ofrep.body);
+        return;
+      }
+    }
     const { status, body } = this.describe(error, request);
     void reply.status(status).send(body);
   }
@@ -44,7 +54,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (error instanceof FlagsError) {
       const status = STATUS_OF[error.code];
-      return { status, body: { statusCode: status, error: error.code, message: error.message } };
+      return {
+        status,
+        body: { statusCode: status, error: error.code, message: error.message, ...error.details },
+      };
     }
     const clientStatus = (error as { statusCode?: unknown } | null)?.statusCode;
     if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@app/config';
 import { createApp } from './create-app';
+import { startupLine } from './startup-line';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   await app.listen(config.http.port, config.http.host);
+  // PORT=0 asks the system for a free port: name the one it gave.
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  new Logger('Boot').log(startupLine(config, port));
 }
 
 main().catch((error: unknown) => {

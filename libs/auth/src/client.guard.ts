@@ -39,8 +39,11 @@ export class ClientGuard implements CanActivate {
       ])
     )
       return true;
+    const { headers } = context.switchToHttp().getRequest<FastifyRequest>();
+    // OpenFeature's OFREP providers send the token as `X-API-Key` or as a bearer token.
+    const apiKey = headers['x-api-key'];
     const result = authenticate(
-      context.switchToHttp().getRequest<FastifyRequest>().headers.authorization,
+      headers.authorization ?? (typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined),
       this.accepted,
     );
     if (result.ok) return true;

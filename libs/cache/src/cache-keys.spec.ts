@@ -2,12 +2,12 @@ import { CacheKeys } from './cache-keys';
 
 describe('CacheKeys', () => {
   it('puts the flag in a hash tag and the revision in every flag key', () => {
-    expect(CacheKeys.data('dark_mode', 7)).toBe('ef:{dark_mode}:7:data');
-    expect(CacheKeys.check('dark_mode', 7, 'user123')).toBe('ef:{dark_mode}:7:check:u:user123');
+    expect(CacheKeys.data('dark_mode', 7)).toBe('ef:v2:{dark_mode}:7:data');
+    expect(CacheKeys.check('dark_mode', 7, 'user123')).toBe('ef:v2:{dark_mode}:7:check:u:user123');
     expect(CacheKeys.endpoint('dark_mode', 7, 'user123')).toBe(
-      'ef:{dark_mode}:7:endpoint:u:user123',
+      'ef:v2:{dark_mode}:7:endpoint:u:user123',
     );
-    expect(CacheKeys.list(42)).toBe('ef:list:42');
+    expect(CacheKeys.list(42)).toBe('ef:v2:list:42');
     expect(CacheKeys.invalidationChannel(9)).toBe('ef:invalidate:9');
   });
 

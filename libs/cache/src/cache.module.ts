@@ -7,8 +7,6 @@ import { CacheStats } from './cache-stats';
 import { CacheStatsController } from './cache-stats.controller';
 import { EdgeCache } from './edge-cache';
 import { InvalidationBus } from './invalidation-bus';
-import { CheckCacheInterceptor } from './interceptors/check-cache.interceptor';
-import { EndpointCacheInterceptor } from './interceptors/endpoint-cache.interceptor';
 import { L2Cache } from './l2-cache';
 import { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';
 
@@ -62,21 +60,12 @@ class RedisConnectionModule implements OnApplicationShutdown {
     CacheStats,
     L2Cache,
     InvalidationBus,
-    CheckCacheInterceptor,
-    EndpointCacheInterceptor,
     {
       provide: EdgeCache,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new EdgeCache(config.edge.maxFlags, config.ttl.serviceMs),
     },
   ],
-  exports: [
-    CacheStats,
-    L2Cache,
-    InvalidationBus,
-    EdgeCache,
-    CheckCacheInterceptor,
-    EndpointCacheInterceptor,
-  ],
+  exports: [CacheStats, L2Cache, InvalidationBus, EdgeCache],
 })
 export class CacheModule {}

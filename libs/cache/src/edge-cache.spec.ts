@@ -1,11 +1,15 @@
 import { EdgeCache } from './edge-cache';
-import { FlagSnapshot } from './flag-snapshot';
+import type { FlagDefinition } from '@app/flag-model';
 
-const snap = (name: string, revision: number, rolloutPercentage = 50): FlagSnapshot => ({
+const snap = (name: string, revision: number, rolloutPercentage = 50): FlagDefinition => ({
   name,
   enabled: true,
   rolloutPercentage,
   metadata: {},
+  type: 'boolean',
+  variants: [],
+  defaultVariant: null,
+  rules: [],
   revision,
 });
 

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import { FlagSnapshot } from './flag-snapshot';
+import type { FlagDefinition } from '@app/flag-model';
 
 interface Entry {
-  readonly snapshot: FlagSnapshot;
+  readonly snapshot: FlagDefinition;
   readonly freshUntil: number;
 }
 
@@ -33,7 +33,7 @@ export class EdgeCache {
   }
 
   /** The snapshot if it is current and within its TTL: the hot path's only lookup. */
-  peek(name: string): FlagSnapshot | undefined {
+  peek(name: string): FlagDefinition | undefined {
     const entry = this.entries.get(name);
     if (entry === undefined || entry.freshUntil < this.now()) return undefined;
     const known = this.revisions.get(name);
@@ -41,11 +41,11 @@ export class EdgeCache {
   }
 
   /** The last known snapshot, however old: for stale-if-error. */
-  peekStale(name: string): FlagSnapshot | undefined {
+  peekStale(name: string): FlagDefinition | undefined {
     return this.entries.peek(name)?.snapshot ?? this.entries.get(name)?.snapshot;
   }
 
-  store(snapshot: FlagSnapshot): void {
+  store(snapshot: FlagDefinition): void {
     this.noteRevision(snapshot.name, snapshot.revision);
     const current = this.entries.peek(snapshot.name);
     if (current !== undefined && current.snapshot.revision > snapshot.revision) return;

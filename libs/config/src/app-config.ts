@@ -51,6 +51,8 @@ export class EnvSchema {
   @IsIn(['true', 'false']) DB_MIGRATIONS_RUN: string = 'true';
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: string = 'log';
+  /** Unset: one coloured line per log on a terminal in development, JSON lines otherwise. */
+  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: 'json' | 'pretty';
 
   /** `name:secret` or `name:sha256:<hex>`, comma-separated: who may change flags. */
   @IsOptional() @IsString() ADMIN_TOKENS?: string;
@@ -96,6 +98,8 @@ export interface AppConfig {
   ttl: { checkMs: number; endpointMs: number; serviceMs: number; listMs: number };
   edge: { maxFlags: number; syncIntervalMs: number };
   logLevel: string;
+  /** Undefined when LOG_FORMAT is unset: the app then picks by NODE_ENV and whether stdout is a terminal. */
+  logFormat?: 'json' | 'pretty';
   auth: {
     admin: TokenCredential[];
     client: TokenCredential[];
@@ -169,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     edge: { maxFlags: e.EDGE_CACHE_MAX_FLAGS, syncIntervalMs: e.SYNC_INTERVAL_MS },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     auth: {
       admin: adminTokens,
       client: client as TokenCredential[],

@@ -1,4 +1,4 @@
 export { DatabaseModule } from './database.module';
 export { typeormOptions } from './typeorm-options';
-export { SEED_FLAGS } from './migrations';
+export { MIGRATIONS, SEED_FLAGS } from './migrations';
 export { isDatabaseUnavailable } from './database-errors';

@@ -1,10 +1,18 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { FlagType, JsonObject, Rule, Variant } from '@app/flag-model';
 
-/** A flag's state as history records it (the API's field names). */
+/**
+ * A flag's whole definition as the API shows it inside `flag_data` and as history records it
+ * before and after each change (the API's field names).
+ */
 export interface FlagState {
   enabled: boolean;
   rollout_percentage: number;
-  metadata: Record<string, unknown>;
+  metadata: JsonObject;
+  type: FlagType;
+  variants: Variant[];
+  default_variant: string | null;
+  rules: Rule[];
 }
 
 /** Mapping of the `flags` table (created by migration, never synchronised). */
@@ -20,7 +28,19 @@ export class FlagEntity {
   rolloutPercentage!: number;
 
   @Column({ type: 'jsonb' })
-  metadata!: Record<string, unknown>;
+  metadata!: JsonObject;
+
+  @Column({ type: 'varchar', length: 16 })
+  type!: FlagType;
+
+  @Column({ type: 'jsonb' })
+  variants!: Variant[];
+
+  @Column({ name: 'default_variant', type: 'varchar', length: 64, nullable: true })
+  defaultVariant!: string | null;
+
+  @Column({ type: 'jsonb' })
+  rules!: Rule[];
 
   /** bigint: the pg driver returns it as a string. */
   @Column({ type: 'bigint' })

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -16,16 +17,18 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiConflictResponse,
+  ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { Actor, AdminOnly } from '@app/auth';
-import { CheckCacheInterceptor, EndpointCacheInterceptor } from '@app/cache';
 import { FlagNameParams } from './dto/flag-name.dto';
 import { HistoryQuery } from './dto/history-query.dto';
 import {
   ArchiveDoc,
   CheckDoc,
+  ConflictDoc,
   DetailsDoc,
   ErrorDoc,
   HistoryDoc,
@@ -34,9 +37,34 @@ import {
   UpdateDoc,
 } from './dto/responses.dto';
 import { toFlagPatch, UpdateFlagBody, UpdateFlagQuery } from './dto/update-flag.dto';
-import { UserQuery } from './dto/user-query.dto';
-import { FlagsService } from './flags.service';
+import { FlagAdmin } from './flag-admin';
+import { FlagReader } from './flag-reader';
+import { CheckCacheInterceptor } from './http/check-cache.interceptor';
+import { EndpointCacheInterceptor } from './http/endpoint-cache.interceptor';
+import { Context, MAX_USER_ID_LENGTH, RequestContext } from './http/request-context';
+import { checkOf, detailsBody, listBody } from './presenters';
 import { validationOptions } from './validation';
+
+/** OpenAPI: the evaluation context of a read (the handler reads it with @Context()). */
+const ContextQuery = () =>
+  applyDecorators(
+    ApiQuery({
+      name: 'user_id',
+      required: false,
+      example: 'user123',
+      description: `Who is asking (at most ${MAX_USER_ID_LENGTH} characters). Without it, a partial rollout or a variant split treats the user as outside.`,
+    }),
+    ApiQuery({
+      name: 'attributes',
+      required: false,
+      style: 'form',
+      explode: true,
+      schema: { type: 'object', additionalProperties: { type: 'string' } },
+      example: { country: 'DE', app_version: '2.4.0' },
+      description:
+        'Every other query parameter is an attribute that targeting rules can read (`?country=DE&app_version=2.4.0`): a single string of at most 1,024 characters',
+    }),
+  );
 
 // Writes refuse unknown fields (a typo like `rollout_percent=75` must not be silently ignored);
 // reads ignore them, so clients may add cache-busting or tracing parameters. The global pipe
@@ -58,31 +86,42 @@ const strict = new ValidationPipe({
   description: 'PostgreSQL unavailable and nothing cached to answer from; writes are not applied',
 })
 export class FlagsController {
-  constructor(private readonly flags: FlagsService) {}
+  constructor(
+    private readonly reader: FlagReader,
+    private readonly admin: FlagAdmin,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every live flag with its status (list cache)' })
+  @ApiOperation({ summary: 'Every live flag with its definition and revision (list cache)' })
   @ApiOkResponse({ type: ListDoc })
-  list() {
-    return this.flags.list();
+  async list() {
+    const { flags, cache } = await this.reader.all();
+    return listBody(flags, cache);
   }
 
   @Get(':flag_name/check')
   @ApiOperation({ summary: 'Is the flag on for this user? The hot path (check cache, 30 s)' })
   @ApiOkResponse({ type: CheckDoc })
   @ApiNotFoundResponse({ type: ErrorDoc })
+  @ContextQuery()
   @UseInterceptors(CheckCacheInterceptor)
-  check(@Param() { flag_name }: FlagNameParams, @Query() { user_id }: UserQuery) {
-    return this.flags.check(flag_name, user_id);
+  async check(@Param() { flag_name }: FlagNameParams, @Context() context: RequestContext) {
+    const { flag, cache } = await this.reader.load(flag_name);
+    return checkOf(flag, context, cache);
   }
 
   @Get(':flag_name')
-  @ApiOperation({ summary: 'The flag, and whether it is on for this user (endpoint cache, 60 s)' })
+  @ApiOperation({
+    summary:
+      'The flag, and its evaluation for this user: value, variant, reason (endpoint cache, 60 s)',
+  })
   @ApiOkResponse({ type: DetailsDoc })
   @ApiNotFoundResponse({ type: ErrorDoc })
+  @ContextQuery()
   @UseInterceptors(EndpointCacheInterceptor)
-  details(@Param() { flag_name }: FlagNameParams, @Query() { user_id }: UserQuery) {
-    return this.flags.details(flag_name, user_id);
+  async details(@Param() { flag_name }: FlagNameParams, @Context() context: RequestContext) {
+    const { flag, cache } = await this.reader.load(flag_name);
+    return detailsBody(flag, context, cache);
   }
 
   @Post(':flag_name/update')
@@ -94,6 +133,11 @@ export class FlagsController {
   })
   @ApiBody({ type: UpdateFlagBody, required: false })
   @ApiOkResponse({ type: UpdateDoc })
+  @ApiConflictResponse({
+    type: ConflictDoc,
+    description:
+      'expected_revision is not the flag’s revision: nothing written; `current` is the flag now',
+  })
   @AdminOnly()
   update(
     @Param() { flag_name }: FlagNameParams,
@@ -101,7 +145,7 @@ export class FlagsController {
     @Body(strict) body: UpdateFlagBody,
     @Actor() actor: string,
   ) {
-    return this.flags.update(flag_name, toFlagPatch(query, body), actor);
+    return this.admin.update(flag_name, toFlagPatch(query, body), actor);
   }
 
   @Delete(':flag_name/cache')
@@ -110,7 +154,7 @@ export class FlagsController {
   @ApiNotFoundResponse({ type: ErrorDoc })
   @AdminOnly()
   invalidate(@Param() { flag_name }: FlagNameParams) {
-    return this.flags.invalidate(flag_name);
+    return this.admin.invalidate(flag_name);
   }
 
   @Delete(':flag_name')
@@ -121,7 +165,7 @@ export class FlagsController {
   @ApiNotFoundResponse({ type: ErrorDoc })
   @AdminOnly()
   archive(@Param() { flag_name }: FlagNameParams, @Actor() actor: string) {
-    return this.flags.archive(flag_name, actor);
+    return this.admin.archive(flag_name, actor);
   }
 
   @Get(':flag_name/history')
@@ -130,6 +174,6 @@ export class FlagsController {
   @ApiNotFoundResponse({ type: ErrorDoc })
   @AdminOnly()
   history(@Param() { flag_name }: FlagNameParams, @Query(strict) { limit, cursor }: HistoryQuery) {
-    return this.flags.history(flag_name, limit, cursor);
+    return this.admin.history(flag_name, limit, cursor);
   }
 }

@@ -1,19 +1,26 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlagEntity, FlagHistoryEntity } from './flag.entity';
+import { FlagAdmin } from './flag-admin';
+import { FlagReader } from './flag-reader';
 import { FlagsController } from './flags.controller';
 import { FlagsRepository, TypeOrmFlagsRepository } from './flags.repository';
-import { FlagsService } from './flags.service';
+import { CheckCacheInterceptor } from './http/check-cache.interceptor';
+import { EndpointCacheInterceptor } from './http/endpoint-cache.interceptor';
 import { RevisionSync } from './revision-sync';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FlagEntity, FlagHistoryEntity])],
   controllers: [FlagsController],
   providers: [
-    FlagsService,
+    FlagReader,
+    FlagAdmin,
     RevisionSync,
+    CheckCacheInterceptor,
+    EndpointCacheInterceptor,
     { provide: FlagsRepository, useClass: TypeOrmFlagsRepository },
   ],
-  exports: [FlagsService],
+  // The reader is what other front ends (OFREP) present over; writes stay behind this module's controller.
+  exports: [FlagReader],
 })
 export class FlagsModule {}

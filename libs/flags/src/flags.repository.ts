@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
-import type { FlagSnapshot } from '@app/cache';
+import type { FlagDefinition } from '@app/flag-model';
 import { isDatabaseUnavailable } from '@app/database';
 import { FlagEntity, FlagHistoryEntity, FlagState } from './flag.entity';
 import { FlagsError } from './flags.errors';
-
-export interface FlagPatch {
-  enabled?: boolean;
-  rolloutPercentage?: number;
-  metadata?: Record<string, unknown>;
-}
+import { completeState, toFlagState } from './flag-state';
 
 export type ChangeAction = 'create' | 'update' | 'restore' | 'archive';
 
@@ -22,6 +17,19 @@ export interface HistoryEntry {
   before: FlagState | null;
   after: FlagState | null;
 }
+
+/** The row a write starts from, locked until the write commits; null when the flag never existed. */
+export interface CurrentFlag {
+  flag: FlagDefinition;
+  archived: boolean;
+}
+
+/**
+ * Decides the whole new definition from the current one. It runs inside the write's transaction
+ * with the row locked, so what it checks (the expected revision, the merged definition's
+ * validity) still holds when the write commits; a domain error thrown here writes nothing.
+ */
+export type FlagChange = (current: CurrentFlag | null) => FlagState;
 
 export interface RevisionChange {
   name: string;
@@ -36,20 +44,20 @@ export interface RevisionChange {
  */
 export abstract class FlagsRepository {
   /** A live (not archived) flag. */
-  abstract findByName(name: string): Promise<FlagSnapshot | null>;
+  abstract findByName(name: string): Promise<FlagDefinition | null>;
   /** Live flags by name, and the archived ones' names and revisions (they count in the list's generation). */
   abstract findAll(): Promise<{
-    flags: FlagSnapshot[];
+    flags: FlagDefinition[];
     archived: Array<{ name: string; revision: number }>;
   }>;
   /** Flags, archived ones included, whose revision is above `since` (all flags with 0). */
   abstract revisionsSince(since: number): Promise<RevisionChange[]>;
-  /** Creates, updates or restores an archived flag. Fields left out keep their value. */
+  /** Creates, updates or restores an archived flag, with the definition `change` decides. */
   abstract upsert(
     name: string,
-    patch: FlagPatch,
+    change: FlagChange,
     actor: string,
-  ): Promise<{ flag: FlagSnapshot; action: ChangeAction }>;
+  ): Promise<{ flag: FlagDefinition; action: ChangeAction }>;
   /** Archives a live flag; the new revision, or null when there is no live flag of that name. */
   abstract archive(name: string, actor: string): Promise<number | null>;
   /** Gives a live flag a new revision without changing it (manual invalidation); null when there is none. */
@@ -58,18 +66,18 @@ export abstract class FlagsRepository {
   abstract history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null>;
 }
 
-const toSnapshot = (e: FlagEntity): FlagSnapshot => ({
+const toDefinition = (e: FlagEntity): FlagDefinition => ({
   name: e.name,
   enabled: e.enabled,
   rolloutPercentage: e.rolloutPercentage,
   metadata: e.metadata,
+  type: e.type,
+  variants: e.variants,
+  defaultVariant: e.defaultVariant,
+  rules: e.rules,
   revision: Number(e.revision),
 });
-const toState = (e: FlagEntity): FlagState => ({
-  enabled: e.enabled,
-  rollout_percentage: e.rolloutPercentage,
-  metadata: e.metadata,
-});
+const toState = (e: FlagEntity): FlagState => toFlagState(toDefinition(e));
 
 @Injectable()
 export class TypeOrmFlagsRepository implements FlagsRepository {
@@ -79,21 +87,21 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     @InjectRepository(FlagHistoryEntity) private readonly changes: Repository<FlagHistoryEntity>,
   ) {}
 
-  findByName(name: string): Promise<FlagSnapshot | null> {
+  findByName(name: string): Promise<FlagDefinition | null> {
     return this.run('could not read the flag', async () => {
       const entity = await this.flags.findOneBy({ name, archivedAt: IsNull() });
-      return entity === null ? null : toSnapshot(entity);
+      return entity === null ? null : toDefinition(entity);
     });
   }
 
   findAll(): Promise<{
-    flags: FlagSnapshot[];
+    flags: FlagDefinition[];
     archived: Array<{ name: string; revision: number }>;
   }> {
     return this.run('could not list the flags', async () => {
       const rows = await this.flags.find({ order: { name: 'ASC' } });
       return {
-        flags: rows.filter((r) => r.archivedAt === null).map(toSnapshot),
+        flags: rows.filter((r) => r.archivedAt === null).map(toDefinition),
         archived: rows
           .filter((r) => r.archivedAt !== null)
           .map((r) => ({ name: r.name, revision: Number(r.revision) })),
@@ -118,26 +126,39 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
 
   upsert(
     name: string,
-    patch: FlagPatch,
+    change: FlagChange,
     actor: string,
-  ): Promise<{ flag: FlagSnapshot; action: ChangeAction }> {
+  ): Promise<{ flag: FlagDefinition; action: ChangeAction }> {
     return this.transaction('the update was not applied', async (m) => {
       const before = await this.lock(m, name);
+      const next = change(
+        before === null
+          ? null
+          : { flag: toDefinition(before), archived: before.archivedAt !== null },
+      );
       await m.query(
-        `INSERT INTO flags AS f (name, enabled, rollout_percentage, metadata)
-         VALUES ($1, COALESCE($2::boolean, false), COALESCE($3::smallint, 100), COALESCE($4::jsonb, '{}'::jsonb))
+        `INSERT INTO flags AS f (name, enabled, rollout_percentage, metadata, type, variants, default_variant, rules)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb)
          ON CONFLICT (name) DO UPDATE SET
-           enabled = COALESCE($2::boolean, f.enabled),
-           rollout_percentage = COALESCE($3::smallint, f.rollout_percentage),
-           metadata = COALESCE($4::jsonb, f.metadata),
+           enabled = EXCLUDED.enabled,
+           rollout_percentage = EXCLUDED.rollout_percentage,
+           metadata = EXCLUDED.metadata,
+           type = EXCLUDED.type,
+           variants = EXCLUDED.variants,
+           default_variant = EXCLUDED.default_variant,
+           rules = EXCLUDED.rules,
            archived_at = NULL,
            revision = nextval('flag_revision_seq'),
            updated_at = now()`,
         [
           name,
-          patch.enabled ?? null,
-          patch.rolloutPercentage ?? null,
-          patch.metadata === undefined ? null : JSON.stringify(patch.metadata),
+          next.enabled,
+          next.rollout_percentage,
+          JSON.stringify(next.metadata),
+          next.type,
+          JSON.stringify(next.variants),
+          next.default_variant,
+          JSON.stringify(next.rules),
         ],
       );
       const after = await m.findOneByOrFail(FlagEntity, { name });
@@ -151,7 +172,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
         toState(after),
         actor,
       );
-      return { flag: toSnapshot(after), action };
+      return { flag: toDefinition(after), action };
     });
   }
 
@@ -194,8 +215,8 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
         action: r.action as ChangeAction,
         actor: r.actor,
         at: r.createdAt.toISOString(),
-        before: r.before,
-        after: r.after,
+        before: completeState(r.before),
+        after: completeState(r.after),
       }));
     });
   }

@@ -1,5 +1,5 @@
 export { FlagsModule } from './flags.module';
-export { FlagsService } from './flags.service';
+export { FlagReader, Loaded, LoadedAll } from './flag-reader';
 export { FlagsError, FlagsErrorCode } from './flags.errors';
 export { FLAG_NAME_PATTERN } from './dto/flag-name.dto';
 export { validationOptions } from './validation';

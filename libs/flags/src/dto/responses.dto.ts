@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CheckBody, FlagDetailsBody } from '@app/cache';
+import { OPERATORS } from '@app/flag-model';
+import type { FlagType, Reason, Rule, Variant, VariantValue } from '@app/flag-model';
 import type { ChangeAction, HistoryEntry } from '../flags.repository';
 import type {
+  CurrentFlagBody,
   FlagArchiveBody,
   FlagHistoryBody,
   FlagInvalidateBody,
-  FlagListBody,
-  FlagListItem,
   FlagUpdateBody,
-} from '../flags.service';
+} from '../flag-admin';
+import type { CheckBody, FlagDetailsBody, FlagListBody, FlagListItem } from '../presenters';
 import type { FlagState } from '../flag.entity';
 
 // OpenAPI shapes of the responses. Each class implements the interface the service returns,
@@ -20,10 +21,38 @@ const CACHE = {
     'hit: from a cache; miss: loaded from PostgreSQL; stale: last known data, PostgreSQL down',
 };
 
+const TYPES: FlagType[] = ['boolean', 'string', 'number', 'object'];
+const REASONS: Reason[] = ['DISABLED', 'TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'STATIC'];
+
+export class VariantDoc implements Variant {
+  @ApiProperty({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) name!: string;
+  @ApiProperty({ description: 'Matches the flag type' }) value!: VariantValue;
+  @ApiProperty({ minimum: 0, maximum: 1000 }) weight!: number;
+}
+
+export class ConditionDoc {
+  @ApiProperty({ description: '`user_id` is the user id' }) attribute!: string;
+  @ApiProperty({ enum: OPERATORS }) operator!: (typeof OPERATORS)[number];
+  @ApiProperty({ type: [String] }) values!: string[];
+  @ApiProperty() inverted!: boolean;
+  @ApiProperty() case_insensitive!: boolean;
+}
+
+export class RuleDoc implements Rule {
+  @ApiPropertyOptional() name?: string;
+  @ApiProperty({ type: [ConditionDoc] }) conditions!: ConditionDoc[];
+  @ApiProperty({ minimum: 0, maximum: 100 }) rollout_percentage!: number;
+  @ApiPropertyOptional() variant?: string;
+}
+
 export class FlagDataDoc implements FlagState {
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ minimum: 0, maximum: 100 }) rollout_percentage!: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty({ enum: TYPES }) type!: FlagType;
+  @ApiProperty({ type: [VariantDoc] }) variants!: VariantDoc[];
+  @ApiProperty({ type: String, nullable: true }) default_variant!: string | null;
+  @ApiProperty({ type: [RuleDoc] }) rules!: RuleDoc[];
 }
 
 export class CheckDoc implements CheckBody {
@@ -35,14 +64,25 @@ export class DetailsDoc implements FlagDetailsBody {
   @ApiProperty() flag_name!: string;
   @ApiProperty({ description: 'Whether the flag is on for this user' }) enabled!: boolean;
   @ApiProperty({ type: FlagDataDoc }) flag_data!: FlagDataDoc;
+  @ApiProperty({
+    description: 'The flag’s revision; send it as expected_revision to update safely',
+  })
+  revision!: number;
+  @ApiProperty({
+    description: 'The value served to this user (false/true, or the variant’s value)',
+  })
+  value!: VariantValue;
+  @ApiProperty({ description: 'The variant served (`on`/`off` for boolean flags)' })
+  variant!: string;
+  @ApiProperty({ enum: REASONS }) reason!: Reason;
+  @ApiProperty({ type: Number, nullable: true, description: 'The rule that decided, if any' })
+  rule_index!: number | null;
   @ApiProperty(CACHE) _cache!: 'hit' | 'miss' | 'stale';
 }
 
-export class ListItemDoc implements FlagListItem {
+export class ListItemDoc extends FlagDataDoc implements FlagListItem {
   @ApiProperty() flag_name!: string;
-  @ApiProperty() enabled!: boolean;
-  @ApiProperty() rollout_percentage!: number;
-  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty() revision!: number;
 }
 
 export class ListDoc implements FlagListBody {
@@ -59,6 +99,20 @@ export class UpdateDoc implements FlagUpdateBody {
   @ApiProperty({ enum: ACTIONS }) action!: ChangeAction;
   @ApiProperty({ description: 'The flag’s new revision (its cache generation)' }) revision!: number;
   @ApiProperty({ type: FlagDataDoc }) flag_data!: FlagDataDoc;
+}
+
+export class CurrentFlagDoc implements CurrentFlagBody {
+  @ApiProperty() flag_name!: string;
+  @ApiProperty() archived!: boolean;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ type: FlagDataDoc }) flag_data!: FlagDataDoc;
+}
+
+export class ConflictDoc {
+  @ApiProperty({ enum: [409] }) statusCode!: number;
+  @ApiProperty() message!: string;
+  @ApiProperty({ enum: ['expected_revision'] }) field!: string;
+  @ApiProperty({ type: CurrentFlagDoc }) current!: CurrentFlagDoc;
 }
 
 export class InvalidateDoc implements FlagInvalidateBody {

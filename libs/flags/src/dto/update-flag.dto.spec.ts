@@ -62,7 +62,14 @@ describe('update validation', () => {
       enabled: true,
       rolloutPercentage: 5,
       metadata: { a: 1 },
+      definition: {},
+      expectedRevision: undefined,
     });
+    expect(toFlagPatch({}, { rules: [] })).toMatchObject({ definition: { rules: [] } });
+    expect(() => toFlagPatch({}, { rules: 'x' })).toThrow(BadRequestException);
+    expect(() =>
+      toFlagPatch({ expected_revision: 3 }, { expected_revision: 4, enabled: true }),
+    ).toThrow(/expected_revision is given in both/);
     expect(toFlagPatch({ enabled: true }, { enabled: true })).toMatchObject({ enabled: true });
     expect(() => toFlagPatch({ enabled: true }, { enabled: false })).toThrow(BadRequestException);
     expect(() => toFlagPatch({}, undefined)).toThrow(/nothing to update/);

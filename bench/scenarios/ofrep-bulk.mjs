@@ -1,0 +1,59 @@
+// @ts-check
+// ofrep-bulk: OpenFeature (OFREP) bulk evaluation of 100 flags, `POST /ofrep/v1/evaluate/flags`
+// with `{"context":{"targetingKey":"user-N"}}`, saturated, the service on one core. Target: at
+// least 5,000 bulk evaluations (requests, each evaluating every flag) per second.
+// Creates flags until 100 exist. Skipped while the service has no OFREP endpoint (404).
+import { errorsOf, probe, unmeasured } from '../lib/targets.mjs';
+
+const NAME = 'ofrep-bulk';
+const FLAGS = 100;
+const PATH = '/ofrep/v1/evaluate/flags';
+/** @type {import('../lib/targets.mjs').TargetSpec} */
+const SPEC = {
+  what: `POST ${PATH}, ${FLAGS} flags: bulk evaluations per second`,
+  unit: 'per_s',
+  target: 5000,
+};
+/** @param {number} n */
+const extraFlag = (n) => `bench_ofrep_${String(n).padStart(3, '0')}`;
+
+/** @type {import('../lib/context.mjs').Scenario} */
+export default {
+  name: NAME,
+  async run(ctx) {
+    const body = { context: { targetingKey: 'u1' } };
+    if (!(await probe(ctx, NAME, SPEC, { method: 'POST', path: PATH, body }))) return;
+
+    const listed = await ctx.request('GET', `${ctx.appBase}/flags`);
+    const existing = listed.body.flags?.length ?? 0;
+    for (let n = 1; n <= FLAGS - existing; n++) await ctx.update(extraFlag(n), 50);
+    const sample = await probe(ctx, NAME, SPEC, { method: 'POST', path: PATH, body });
+    if (!sample) return;
+    const evaluated = Array.isArray(sample.body.flags) ? sample.body.flags.length : 0;
+    if (evaluated < FLAGS)
+      return unmeasured(ctx, NAME, SPEC, {
+        setup: `${FLAGS} flags exist, but the bulk evaluation answered ${evaluated}`,
+      });
+
+    const { users } = ctx.settings;
+    const r = await ctx.runLoad(NAME, ctx.appBase, {
+      method: 'POST',
+      pathFor: () => PATH,
+      bodyFor: (k) => `{"context":{"targetingKey":"user-${k % users}"}}`,
+      pid: ctx.app.pid,
+    });
+    const errors = errorsOf([r]);
+    ctx.target(NAME, {
+      ...SPEC,
+      value: r.rps,
+      pass: errors === null && r.rps >= SPEC.target,
+      detail: {
+        flags_evaluated: evaluated,
+        flag_evaluations_per_s: r.rps * evaluated,
+        latency_ms: r.latency_ms,
+        cpu_pct: r.cpu_pct,
+        errors,
+      },
+    });
+  },
+};

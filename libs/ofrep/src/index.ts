@@ -1,0 +1,2 @@
+export { OfrepModule } from './ofrep.module';
+export { isOfrepRequest, ofrepErrorResponse } from './ofrep-error';
