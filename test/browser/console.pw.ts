@@ -203,6 +203,78 @@ test.describe('flag page', () => {
     expect((await api.flag(name)).flag_data.rollout_percentage).toBe(80);
   });
 
+  test('a save over a concurrent edit gets a 409 that shows the newer version', async ({
+    page,
+    api,
+  }) => {
+    const name = uniqueName('conflict');
+    await api.put(name, { enabled: true, rollout_percentage: 20 });
+    await signIn(page, ADMIN_SECRET);
+    await page.goto(`/ui/#/flags/${name}`);
+    await page.getByLabel('Rollout (% of users)').fill('25');
+    const theirs = await api.put(name, { rollout_percentage: 80 }); // another admin, first
+    await page.getByRole('button', { name: 'Save' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'someone else changed this flag' });
+    await expect(alert).toBeVisible();
+    await expect(alert).toContainText(`revision ${theirs.revision}`);
+    await expect(alert).toContainText('"rollout_percentage": 80');
+    expect((await api.flag(name)).flag_data.rollout_percentage).toBe(80);
+    await alert.getByRole('button', { name: 'Load their version' }).click();
+    await expect(page.getByLabel('Rollout (% of users)')).toHaveValue('80');
+  });
+
+  test('variants and rules: a 400 lands on the rule field it names, then the save', async ({
+    page,
+    api,
+  }) => {
+    const name = uniqueName('rules');
+    await api.put(name, { enabled: true, rollout_percentage: 100 });
+    await signIn(page, ADMIN_SECRET);
+    await page.goto(`/ui/#/flags/${name}`);
+    await page.getByLabel('Type', { exact: true }).selectOption('string');
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    for (const [i, variant] of [
+      ['1', 'blue'],
+      ['2', 'green'],
+    ]) {
+      await page.getByLabel(`Variant ${i} name`).fill(variant);
+      await page.getByLabel(`Variant ${i} value`).fill(variant.toUpperCase());
+      await page.getByLabel(`Variant ${i} weight in percent`).fill('50');
+    }
+    await expect(page.getByText('Total: 100%')).toBeVisible();
+    await page.getByLabel('Default variant (served when off)').selectOption('blue');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Rule 1 condition 1 attribute').fill('app_version');
+    await page.getByLabel('Rule 1 condition 1 operator').selectOption('SEMVER_GT');
+    const values = page.getByLabel('Rule 1 condition 1 values');
+    await values.fill('1.0.0, 2.0.0'); // one value only for SEMVER_GT: the server refuses it
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.locator('[data-field="rules[0].conditions[0].values"]')).toContainText(
+      'exactly one value',
+    );
+    await expect(values).toHaveAttribute('aria-invalid', 'true');
+    expect((await api.flag(name)).flag_data).toMatchObject({ type: 'boolean', rules: [] });
+
+    await values.fill('2.0.0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText(/^Saved/)).toBeVisible();
+    const saved = (await api.flag(name)).flag_data as unknown as Record<string, unknown>;
+    expect(saved).toMatchObject({
+      type: 'string',
+      default_variant: 'blue',
+      variants: [
+        { name: 'blue', value: 'BLUE', weight: 500 },
+        { name: 'green', value: 'GREEN', weight: 500 },
+      ],
+      rules: [
+        { conditions: [{ attribute: 'app_version', operator: 'SEMVER_GT', values: ['2.0.0'] }] },
+      ],
+    });
+    const answer = await (await api.get(name, '?user_id=u1&app_version=3.1.0')).json();
+    expect(answer.reason).toBe('TARGETING_MATCH');
+  });
+
   test('evaluate a user', async ({ page, api }) => {
     const name = uniqueName('eval');
     await api.put(name, { enabled: true, rollout_percentage: 100 });
