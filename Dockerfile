@@ -16,7 +16,8 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
- && test -f dist/apps/api/main.js
+ && test -f dist/apps/api/main.js \
+ && test -f apps/console/dist/index.html
 
 # ---- production: runtime dependencies and dist/ only ------------------------
 FROM ${NODE_IMAGE} AS production
@@ -27,6 +28,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/apps/console/dist ./apps/console/dist
 # Without DATABASE_URL the service keeps an embedded PostgreSQL (PGlite) under ./.data:
 # the only place the unprivileged user needs to write. Code and node_modules stay root-owned.
 RUN mkdir -p /app/.data && chown node:node /app/.data

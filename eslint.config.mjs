@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'apps/console/dist/**',
       'node_modules/**',
       'coverage/**',
       '.data/**',

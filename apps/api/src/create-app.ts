@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import { HttpErrorFilter } from './http-exception.filter';
 import { addHttpHooks, requestId } from './http-hooks';
+import { serveConsole } from './console';
 import { addJsonBodyParser } from './json-body';
 import { chooseLogFormat, createLogger, PinoNestLogger } from './logging';
 
@@ -49,6 +50,7 @@ export async function createApp(
   app.useGlobalPipes(new ValidationPipe(validationOptions));
   app.useGlobalFilters(new HttpErrorFilter());
   setupOpenApi(app);
+  await serveConsole(fastify, config.console.dir);
   await app.init();
   await fastify.ready();
   return app;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { CONSOLE_CSP, CONSOLE_PREFIX } from './console';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -46,6 +47,8 @@ export function addHttpHooks(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     void reply.headers(SECURITY_HEADERS).header('x-request-id', request.id);
     if (request.url.startsWith('/docs')) void reply.header('content-security-policy', DOCS_CSP);
+    else if (request.url.startsWith(CONSOLE_PREFIX))
+      void reply.header('content-security-policy', CONSOLE_CSP);
     done();
   });
 }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AuthFailures } from './auth-failures';
 import { authenticate } from './bearer';
@@ -34,12 +34,18 @@ export class AdminGuard implements CanActivate {
       return true;
     }
     const blocked = this.failures.blockedUntil(request.ip);
-    if (blocked !== undefined) tooManyFailures(context, blocked);
+    if (blocked !== undefined)
+      tooManyFailures(context.switchToHttp().getResponse<FastifyReply>(), blocked);
     const result = authenticate(request.headers.authorization, this.config.auth.admin);
     if (result.ok) {
       request.actor = result.name;
       return true;
     }
-    return refuse(this.failures, context, request, result.reason);
+    return refuse(
+      this.failures,
+      context.switchToHttp().getResponse<FastifyReply>(),
+      request,
+      result.reason,
+    );
   }
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '@app/config';
 import { AdminGuard } from './admin.guard';
 import { AuthFailures } from './auth-failures';
 import { ClientGuard } from './client.guard';
+import { SessionController } from './session.controller';
 
 @Global()
 @Module({})
@@ -18,6 +19,11 @@ export class AuthModule {
     const providers: Provider[] = [AdminGuard, AuthFailures, ThrottlerStorageService];
     if (config.auth.client.length > 0)
       providers.push({ provide: APP_GUARD, useClass: ClientGuard });
-    return { module: AuthModule, providers, exports: [AdminGuard, AuthFailures] };
+    return {
+      module: AuthModule,
+      controllers: [SessionController],
+      providers,
+      exports: [AdminGuard, AuthFailures],
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AuthFailures } from './auth-failures';
 import { authenticate } from './bearer';
@@ -40,7 +40,8 @@ export class ClientGuard implements CanActivate {
       return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const blocked = this.failures.blockedUntil(request.ip);
-    if (blocked !== undefined) tooManyFailures(context, blocked);
+    if (blocked !== undefined)
+      tooManyFailures(context.switchToHttp().getResponse<FastifyReply>(), blocked);
     // OpenFeature's OFREP providers send the token as `X-API-Key` or as a bearer token.
     const apiKey = request.headers['x-api-key'];
     const result = authenticate(
@@ -48,6 +49,14 @@ export class ClientGuard implements CanActivate {
         (typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined),
       this.accepted,
     );
-    return result.ok || refuse(this.failures, context, request, result.reason);
+    return (
+      result.ok ||
+      refuse(
+        this.failures,
+        context.switchToHttp().getResponse<FastifyReply>(),
+        request,
+        result.reason,
+      )
+    );
   }
 }

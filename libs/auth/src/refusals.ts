@@ -1,11 +1,11 @@
-import { ExecutionContext, HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
+import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthFailures } from './auth-failures';
 
 /** 429 with Retry-After, for an address blocked after too many failed authentications. */
-export function tooManyFailures(context: ExecutionContext, until: number): never {
+export function tooManyFailures(reply: FastifyReply, until: number): never {
   const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
-  void context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(seconds));
+  void reply.header('retry-after', String(seconds));
   throw new HttpException(
     {
       statusCode: 429,
@@ -23,13 +23,13 @@ export function tooManyFailures(context: ExecutionContext, until: number): never
  */
 export async function refuse(
   failures: AuthFailures,
-  context: ExecutionContext,
+  reply: FastifyReply,
   request: { ip: string; headers: { authorization?: string } },
   reason: string,
 ): Promise<never> {
   if (request.headers.authorization) {
     const until = await failures.fail(request.ip);
-    if (until !== undefined) tooManyFailures(context, until);
+    if (until !== undefined) tooManyFailures(reply, until);
   }
   throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: reason });
 }

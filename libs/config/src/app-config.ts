@@ -76,6 +76,8 @@ export class EnvSchema {
   @IsIn(['true', 'false']) METRICS_HTTP: string = 'true';
   /** On SIGTERM, how long in-flight requests may take before the process exits anyway. */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS: number = 10_000;
+  /** The built admin console (`npm run build:console`), served at /ui; relative to the working directory. */
+  @IsString() CONSOLE_DIR: string = 'apps/console/dist';
 }
 
 export interface AppConfig {
@@ -106,6 +108,7 @@ export interface AppConfig {
   };
   shutdownTimeoutMs: number;
   metrics: { http: boolean };
+  console: { dir: string };
 }
 
 export class ConfigError extends Error {}
@@ -179,5 +182,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metrics: { http: e.METRICS_HTTP === 'true' },
+    console: { dir: e.CONSOLE_DIR },
   };
 }

@@ -1,0 +1,31 @@
+import type { FlagDefinition } from './api/types';
+
+export type FlagState = 'on' | 'off' | 'partial' | 'archived';
+
+/** on: everyone (no rule narrows it); partial: some users; off: nobody. */
+export function flagState(flag: FlagDefinition): Exclude<FlagState, 'archived'> {
+  if (!flag.enabled) return 'off';
+  const narrowed =
+    flag.rollout_percentage < 100 ||
+    (flag.rules?.some((r) => (r.rollout_percentage ?? 100) < 100) ?? false);
+  return narrowed ? 'partial' : 'on';
+}
+
+/** Weights are thousandths; people think in percent. */
+export const weightToPercent = (weight: number) => weight / 10;
+export const percentToWeight = (percent: number) => Math.round(percent * 10);
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+export function ago(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return relative.format(seconds, 'second');
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return relative.format(Math.round(seconds / 3600), 'hour');
+  return relative.format(Math.round(seconds / 86400), 'day');
+}
+
+export const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+
+export const json = (value: unknown) => JSON.stringify(value, null, 2);
