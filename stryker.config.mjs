@@ -18,11 +18,10 @@ const MUTATE = [
   'libs/database/src/database-errors.ts',
 ];
 
-const { testRegex, ...unit } = jestConfig.projects.find((p) => p.displayName === 'unit');
+const unit = jestConfig.projects.find((p) => p.displayName === 'unit');
 /** The unit specs of the mutated libraries (the others cannot kill a mutant here). */
-const SPECS = ['rollout', 'cache', 'config', 'flags', 'database'].map(
-  (lib) => `<rootDir>/libs/${lib}/src/**/*.spec.ts`,
-);
+const LIBS = ['rollout', 'cache', 'config', 'flags', 'database'];
+const SPECS = `/libs/(${LIBS.join('|')})/src/.*\\.spec\\.ts$`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -30,7 +29,7 @@ export default {
   // Only the unit project: the e2e suite boots servers and is far too slow to run per mutant.
   jest: {
     projectType: 'custom',
-    config: { ...unit, testMatch: SPECS },
+    config: { ...unit, testRegex: SPECS },
     enableFindRelatedTests: false,
   },
   coverageAnalysis: 'perTest',

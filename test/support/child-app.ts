@@ -44,6 +44,12 @@ net.Server.prototype.listen = function (...args) {
 require(root + '/apps/api/src/main.ts');
 `;
 
+/** Children of this test file: killed when it ends, even if a timed-out test never got its handle. */
+const children = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export interface ChildApp {
   readonly process: ChildProcess;
   readonly port: number;
@@ -69,6 +75,8 @@ export async function startChildApp(
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

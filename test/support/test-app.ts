@@ -41,10 +41,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Apps of this test file still open, and whether the file has finished. */
+const openApps = new Set<NestFastifyApplication>();
+let fileDone = false;
+// A safety net for apps the file's own hooks could not close: one whose start outlived a timed-out
+// beforeAll is assigned to nothing, and would keep the run from ever exiting.
+afterAll(async () => {
+  fileDone = true;
+  await closeAll(...[...openApps].map((app) => ({ close: () => closeApp(app) })));
+});
+
 export async function startApp(
   overrides: Record<string, string | undefined> = {},
 ): Promise<TestApp> {
   const app = await createApp(testEnv(overrides));
+  if (fileDone) {
+    await closeApp(app);
+    throw new Error('the app started after its test file had finished (a hook timed out)');
+  }
+  openApps.add(app);
   return {
     app,
     http: request(app.getHttpServer()),
@@ -62,6 +77,7 @@ const CLOSE_TIMEOUT_MS = 15_000;
  * of hanging the run (the connections it kept are dropped so the process can still exit).
  */
 async function closeApp(app: NestFastifyApplication): Promise<void> {
+  openApps.delete(app);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
