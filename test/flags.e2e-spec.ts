@@ -214,6 +214,8 @@ describe('flags API (e2e)', () => {
 
   describe('GET /cache/stats and /health', () => {
     it('reports counters per layer, keys, db reads and uptime', async () => {
+      // Twice: the first may be this app's first read of the flag (a miss), the second is a hit.
+      await t.http.get('/flags/new_checkout_flow/check?user_id=stats-user');
       await t.http.get('/flags/new_checkout_flow/check?user_id=stats-user');
       const res = await t.http.get('/cache/stats').expect(200);
       expect(res.body).toMatchObject({

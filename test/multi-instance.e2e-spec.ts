@@ -1,7 +1,9 @@
 import { Client } from 'pg';
 import { MIGRATIONS } from '@app/database';
+import { describeWithServers } from './support/suites';
 import {
-  REAL_BACKENDS,
+  closeAll,
+  enabledOn,
   resetState,
   startApp,
   TestApp,
@@ -10,7 +12,7 @@ import {
 } from './support/test-app';
 
 // Two instances need a shared PostgreSQL and Redis: CI always sets both (see .ci/run).
-const describeShared = REAL_BACKENDS ? describe : describe.skip;
+const describeShared = describeWithServers('DATABASE_URL', 'REDIS_URL');
 
 describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
   let a: TestApp;
@@ -23,45 +25,50 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
     await resetState(a);
     await b.http.get('/flags').expect(200);
   });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-  });
+  afterAll(() => closeAll(a, b));
 
-  const enabledOn = async (t: TestApp, flag: string, user: string) =>
-    (await t.http.get(`/flags/${flag}/check?user_id=${user}`).expect(200)).body.enabled as boolean;
-
-  it('an update on one instance reaches the other in milliseconds (pub/sub)', async () => {
+  it('an update on one instance reaches the other by pub/sub (no poll for a minute)', async () => {
     const flag = uniqueFlag();
     await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
     await waitFor(
       async () => (await b.http.get(`/flags/${flag}/check?user_id=u`)).status === 200,
       2000,
     );
-    const delays: number[] = [];
+    // How fast is for npm run bench to say (docs/benchmarks.md); here only that it arrives while
+    // the poll is a minute away, so pub/sub is what carried it.
+    const received = b.stats.invalidationsReceived;
     for (let i = 0; i < 20; i++) {
       const on = i % 2 === 1;
       expect(await enabledOn(b, flag, 'u')).toBe(!on); // B holds the old value in its edge cache
       await a.admin.post(`/flags/${flag}/update?enabled=${on}`).expect(200);
-      delays.push(await waitFor(async () => (await enabledOn(b, flag, 'u')) === on, 2000, 1));
+      await waitFor(async () => (await enabledOn(b, flag, 'u')) === on, 10_000, 1);
     }
-    delays.sort((x, y) => x - y);
-    const p99 = delays[delays.length - 1];
-    console.log(
-      `cross-instance staleness over ${delays.length} updates: median ${delays[10].toFixed(1)} ms, max ${p99.toFixed(1)} ms`,
-    );
-    expect(p99).toBeLessThan(250);
-    expect(b.stats.invalidationsReceived).toBeGreaterThanOrEqual(20);
+    expect(b.stats.invalidationsReceived - received).toBeGreaterThanOrEqual(20);
+  });
+
+  it('an archive on one instance reaches the other: checks there answer 404, its list drops the flag', async () => {
+    const flag = uniqueFlag();
+    await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    await waitFor(async () => (await b.http.get(`/flags/${flag}/check?user_id=u`)).status === 200);
+    expect(await enabledOn(b, flag, 'u')).toBe(true); // now in B's edge cache
+    await a.admin.delete(`/flags/${flag}`).expect(200);
+    await waitFor(async () => (await b.http.get(`/flags/${flag}/check?user_id=u`)).status === 404);
+    await b.http.get(`/flags/${flag}?user_id=u2`).expect(404);
+    const list = (await b.http.get('/flags').expect(200)).body.flags as Array<{
+      flag_name: string;
+    }>;
+    expect(list.map((f) => f.flag_name)).not.toContain(flag);
   });
 
   it('a manual invalidation on one instance makes the other reload', async () => {
-    await enabledOn(b, 'experimental_api', 'u1');
-    expect((await b.http.get('/flags/experimental_api/check?user_id=u1')).body._cache).toBe('hit');
-    await a.admin.delete('/flags/experimental_api/cache').expect(200);
+    const flag = uniqueFlag();
+    await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=25`).expect(200);
+    await waitFor(async () => (await b.http.get(`/flags/${flag}/check?user_id=u1`)).status === 200);
+    expect((await b.http.get(`/flags/${flag}/check?user_id=u1`)).body._cache).toBe('hit');
+    await a.admin.delete(`/flags/${flag}/cache`).expect(200);
     await waitFor(
-      async () =>
-        (await b.http.get('/flags/experimental_api/check?user_id=u2')).body._cache === 'miss',
-      2000,
+      async () => (await b.http.get(`/flags/${flag}/check?user_id=u2`)).body._cache === 'miss',
+      10_000,
     );
   });
 
@@ -91,7 +98,7 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
   });
 });
 
-describeShared('instances booting at once on a fresh database (e2e)', () => {
+describeWithServers('DATABASE_URL')('instances booting at once on a fresh database (e2e)', () => {
   const name = `edgeflags_boot_${process.pid}`;
   let admin: Client;
   let url: string;
@@ -111,12 +118,14 @@ describeShared('instances booting at once on a fresh database (e2e)', () => {
   });
 
   it('migrate once, in turn (advisory lock), and both serve the seed flags', async () => {
-    const apps = await Promise.all([
+    const started = await Promise.allSettled([
       startApp({ DATABASE_URL: url }),
       startApp({ DATABASE_URL: url }),
       startApp({ DATABASE_URL: url }),
     ]);
+    const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     try {
+      for (const s of started) if (s.status === 'rejected') throw s.reason;
       for (const t of apps) expect((await t.http.get('/flags').expect(200)).body.count).toBe(4);
       const db = new Client({ connectionString: url });
       await db.connect();
@@ -124,7 +133,7 @@ describeShared('instances booting at once on a fresh database (e2e)', () => {
       await db.end();
       expect(Number(rows[0].n)).toBe(MIGRATIONS.length);
     } finally {
-      await Promise.all(apps.map((t) => t.close()));
+      await closeAll(...apps);
     }
   });
 });

@@ -5,7 +5,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { CacheStats, EdgeCache } from '@app/cache';
+import { CacheKeys, CacheStats, EdgeCache, L2Cache } from '@app/cache';
 import { SEED_FLAGS } from '@app/database';
 import { createApp } from '../../apps/api/src/create-app';
 import { TcpProxy } from './tcp-proxy';
@@ -42,18 +42,94 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Apps of this test file still open, and whether the file has finished. */
+const openApps = new Set<NestFastifyApplication>();
+let fileDone = false;
+// A safety net for apps the file's own hooks could not close: one whose start outlived a timed-out
+// beforeAll is assigned to nothing, and would keep the run from ever exiting.
+afterAll(async () => {
+  fileDone = true;
+  await closeAll(...[...openApps].map((app) => ({ close: () => closeApp(app) })));
+});
+
 export async function startApp(
   overrides: Record<string, string | undefined> = {},
 ): Promise<TestApp> {
   const app = await createApp(testEnv(overrides));
+  if (fileDone) {
+    await closeApp(app);
+    throw new Error('the app started after its test file had finished (a hook timed out)');
+  }
+  openApps.add(app);
   return {
     app,
     http: request(app.getHttpServer()),
     admin: request.agent(app.getHttpServer()).set('Authorization', `Bearer ${ADMIN_SECRET}`),
     stats: app.get(CacheStats),
     edge: app.get(EdgeCache),
-    close: () => app.close(),
+    close: () => closeApp(app),
   };
+}
+
+const CLOSE_TIMEOUT_MS = 15_000;
+
+/**
+ * Closes the app, or throws after CLOSE_TIMEOUT_MS: a broken shutdown fails its test instead
+ * of hanging the run (the connections it kept are dropped so the process can still exit).
+ */
+async function closeApp(app: NestFastifyApplication): Promise<void> {
+  openApps.delete(app);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      app.getHttpServer().closeAllConnections();
+      reject(new Error(`app.close() did not finish within ${CLOSE_TIMEOUT_MS} ms`));
+    }, CLOSE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([app.close(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes every one of them even when some fail, then throws the first failure. */
+export async function closeAll(
+  ...closables: Array<{ close(): Promise<void> } | undefined>
+): Promise<void> {
+  const results = await Promise.allSettled(
+    closables.map((c) => (c === undefined ? Promise.resolve() : c.close())),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
+/** Runs `body` with an app of its own, closed whatever happens. */
+export async function withApp<T>(
+  overrides: Record<string, string | undefined>,
+  body: (t: TestApp) => Promise<T>,
+): Promise<T> {
+  const t = await startApp(overrides);
+  try {
+    // Failed authentications are counted in the shared cache (across instances): start from none.
+    await flushSharedCache(t);
+    return await body(t);
+  } finally {
+    await t.close();
+  }
+}
+
+/** The check answer for a user (asserting a 200). */
+export async function enabledOn(t: TestApp, flag: string, user: string): Promise<boolean> {
+  const res = await t.http.get(`/flags/${flag}/check?user_id=${user}`);
+  expect(res.status).toBe(200);
+  return res.body.enabled as boolean;
+}
+
+/** The seed flag `new_checkout_flow` still has its seed values: a refused call changed nothing. */
+export async function expectSeedUnchanged(t: TestApp): Promise<void> {
+  const res = await t.http.get('/flags/new_checkout_flow').expect(200);
+  expect(res.body.flag_data).toMatchObject({ enabled: true, rollout_percentage: 50 });
 }
 
 /** Back to the four seed flags, with an empty shared cache. Revisions keep growing (the sequence is not reset). */
@@ -122,4 +198,26 @@ export async function startAppBehindProxy(
     ...overrides,
   });
   return { t, proxy };
+}
+
+/**
+ * What the shared cache (Redis, or the in-process store standing in for it) holds for a user's
+ * answer of the flag at a revision (default: the revision this instance knows now).
+ */
+export function storedAnswer(
+  t: TestApp,
+  layer: 'check' | 'endpoint',
+  flag: string,
+  user: string,
+  revision = t.edge.revisionOf(flag),
+): Promise<unknown> {
+  if (revision === undefined) throw new Error(`no revision known for ${flag}`);
+  return t.app.get(L2Cache).get(CacheKeys[layer](flag, revision, user));
+}
+
+/** The value of one Prometheus sample in /metrics (0 when absent), e.g. `edgeflags_db_reads_total`. */
+export async function metric(t: TestApp, sample: string): Promise<number> {
+  const text = (await t.http.get('/metrics').expect(200)).text;
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }

@@ -75,4 +75,68 @@ describe(EdgeCache.name, () => {
     sut.noteRevision('ghost', 9);
     expect(sut.isUnknown('ghost')).toBe(false);
   });
+
+  it('serves a snapshot up to the last millisecond of its TTL', () => {
+    sut.store(snap('f', 1));
+    now += 10_000;
+    expect(sut.peek('f')?.revision).toBe(1);
+    now += 1;
+    expect(sut.peek('f')).toBeUndefined();
+  });
+
+  it('serves a snapshot of a flag whose revision it has not heard of otherwise', () => {
+    sut.store(snap('f', 4));
+    expect(sut.revisionOf('f')).toBe(4);
+    expect(sut.noteRevision('f', 4)).toBe(false);
+    expect(sut.peek('f')?.revision).toBe(4);
+    expect(sut.peekStale('never')).toBeUndefined();
+    expect(sut.revisionOf('never')).toBeUndefined();
+  });
+
+  it('forgets an archived flag unless a newer revision brought it back', () => {
+    sut.store(snap('f', 3));
+    sut.forget('f', 4);
+    expect(sut.peek('f')).toBeUndefined();
+    expect(sut.peekStale('f')).toBeUndefined();
+    expect(sut.revisionOf('f')).toBeUndefined();
+    expect(sut.maxRevision).toBe(4); // the list changed
+    sut.store(snap('g', 7));
+    sut.forget('g', 6); // a late message of an older archive
+    expect(sut.peek('g')?.revision).toBe(7);
+    sut.forget('g', 7);
+    expect(sut.revisionOf('g')).toBeUndefined();
+    expect(sut.maxRevision).toBe(7);
+    sut.noteRevision('h', 2);
+    sut.forget('h', 1);
+    expect(sut.maxRevision).toBe(7);
+  });
+
+  it('recomputes the highest revision when one is corrected downwards, and ignores a no-op', () => {
+    sut.noteRevision('a', 10);
+    sut.noteRevision('b', 999);
+    expect(sut.maxRevision).toBe(999);
+    sut.correctRevision('b', 8);
+    expect(sut.maxRevision).toBe(10);
+    expect(sut.revisionOf('b')).toBe(8);
+    sut.correctRevision('a', 10);
+    expect(sut.maxRevision).toBe(10);
+  });
+
+  it('reports its size, bound, known flags and a copy of the revisions', () => {
+    expect(sut.max).toBe(3);
+    sut.store(snap('a', 1));
+    sut.noteRevision('b', 2);
+    expect(sut.size).toBe(1);
+    expect(sut.knownFlags).toBe(2);
+    const copy = sut.revisionsCopy();
+    expect([...copy]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    copy.set('a', 50);
+    expect(sut.revisionOf('a')).toBe(1);
+    sut.clear();
+    expect(sut.size).toBe(0);
+    expect(sut.knownFlags).toBe(2); // revisions stay
+  });
 });

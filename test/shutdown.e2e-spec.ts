@@ -1,0 +1,62 @@
+import net from 'node:net';
+import { ChildApp, startChildApp } from './support/child-app';
+
+/**
+ * SIGTERM to a real process running main.ts: the signal handling and the SHUTDOWN_TIMEOUT_MS
+ * bound live there, not in the app that the other suites start in-process.
+ */
+// Booting a process compiles the sources first: slow on a busy machine.
+const BOOT_TIMEOUT_MS = 180_000;
+
+describe('SIGTERM (e2e, the app in a process of its own)', () => {
+  let child: ChildApp | undefined;
+  let socket: net.Socket | undefined;
+
+  afterEach(async () => {
+    socket?.destroy();
+    await child?.close();
+    child = socket = undefined;
+  });
+
+  it(
+    'exits 0 when nothing is in flight',
+    async () => {
+      child = await startChildApp({ SHUTDOWN_TIMEOUT_MS: '30000' });
+      const res = await fetch(`http://127.0.0.1:${child.port}/flags/dark_mode/check?user_id=u`);
+      expect(res.status).toBe(200);
+      child.process.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+      expect(child.output()).toContain('SIGTERM: no new connections');
+      expect(child.output()).not.toContain('exiting anyway');
+    },
+    BOOT_TIMEOUT_MS,
+  );
+
+  it(
+    'exits 1 after SHUTDOWN_TIMEOUT_MS when a request never finishes',
+    async () => {
+      child = await startChildApp({ SHUTDOWN_TIMEOUT_MS: '500' });
+      // A request whose body never arrives. "Expect: 100-continue" makes the server say when it
+      // has read the headers, so the request is surely in flight before the signal is sent.
+      socket = net.connect(child.port, '127.0.0.1');
+      const continued = new Promise<void>((resolve, reject) => {
+        socket!.once('data', (chunk: Buffer) =>
+          chunk.toString().startsWith('HTTP/1.1 100')
+            ? resolve()
+            : reject(new Error(`unexpected reply: ${chunk.toString()}`)),
+        );
+        socket!.once('error', reject);
+      });
+      socket.write(
+        'POST /flags/dark_mode/update HTTP/1.1\r\nHost: localhost\r\n' +
+          'Content-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n',
+      );
+      await continued;
+      socket.write('{"enabled":');
+      child.process.kill('SIGTERM');
+      expect(await child.exited).toBe(1);
+      expect(child.output()).toContain('requests still running after 500 ms: exiting anyway');
+    },
+    BOOT_TIMEOUT_MS,
+  );
+});
