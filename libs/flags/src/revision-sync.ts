@@ -1,9 +1,9 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EdgeCache, InvalidationBus } from '@app/cache';
@@ -19,13 +19,14 @@ const LOOKBACK_MS = 10_000;
  * or reconnecting), and it polls at once after a Redis reconnection.
  */
 @Injectable()
-export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RevisionSync implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(RevisionSync.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   /** [time, highest revision known then]; the poll asks for revisions above the entry LOOKBACK_MS old. */
   private marks: Array<[number, number]> = [];
   private failing = false;
+  private stopped = false;
 
   constructor(
     private readonly repository: FlagsRepository,
@@ -41,12 +42,19 @@ export class RevisionSync implements OnApplicationBootstrap, OnApplicationShutdo
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the PostgreSQL pool closes (onApplicationShutdown): no new poll, and the one in flight
+   * finishes first, rather than failing on a closed pool and logging after the app is gone.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    await this.running;
   }
 
   /** One poll; concurrent callers share it. */
   sync(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.running ??= this.poll().finally(() => (this.running = undefined));
     return this.running;
   }
