@@ -128,7 +128,31 @@ export const UPDATE_BODY_FIELDS: FieldTable = {
   metadata: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), {
     maxKeys: 3,
   }),
-  // To add with the flag model: type, variants, default_variant, rules, expected_revision.
+  type: fc.constant('boolean'),
+  rules: fc.array(
+    fc.record({
+      conditions: fc.array(
+        fc.record({
+          attribute: fc.constantFrom('country', 'plan', 'user_id'),
+          operator: fc.constantFrom('IN', 'NOT_IN', 'STR_CONTAINS', 'STR_STARTS_WITH'),
+          values: fc.constantFrom(['DE'], ['1'], ['DE', 'AT']),
+        }),
+        { minLength: 1, maxLength: 2 },
+      ),
+      rollout_percentage: fc.integer({ min: 0, max: 100 }),
+    }),
+    { maxLength: 2 },
+  ),
+  // expected_revision is left out: almost any value refuses the write (409), which test/targeting covers.
+};
+
+/** An OFREP request body: a context of primitive attributes and a targeting key. */
+const OFREP_BODY: FieldTable = {
+  context: fc.record({
+    targetingKey: fc.string({ maxLength: 20 }),
+    country: fc.constantFrom('DE', 'FR'),
+    version: fc.constantFrom(1, 2.5, true),
+  }),
 };
 
 const userId = fc.string({ maxLength: 20 });
@@ -145,8 +169,18 @@ export interface FuzzEndpoint {
 }
 
 export const ENDPOINTS: FuzzEndpoint[] = [
-  { name: 'check', method: 'GET', path: '/flags/{flag}/check', query: { user_id: userId } },
-  { name: 'details', method: 'GET', path: '/flags/{flag}', query: { user_id: userId } },
+  {
+    name: 'check',
+    method: 'GET',
+    path: '/flags/{flag}/check',
+    query: { user_id: userId, country: fc.constantFrom('DE', 'FR') },
+  },
+  {
+    name: 'details',
+    method: 'GET',
+    path: '/flags/{flag}',
+    query: { user_id: userId, country: fc.constantFrom('DE', 'FR') },
+  },
   { name: 'list', method: 'GET', path: '/flags' },
   {
     name: 'update',
@@ -172,9 +206,13 @@ export const ENDPOINTS: FuzzEndpoint[] = [
   { name: 'cache stats', method: 'GET', path: '/cache/stats' },
   { name: 'health', method: 'GET', path: '/health' },
   { name: 'readiness', method: 'GET', path: '/health/ready' },
-  // When OFREP lands:
-  // { name: 'ofrep evaluate', method: 'POST', path: '/ofrep/v1/evaluate/flags/{flag}',
-  //   body: { context: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })) } },
+  {
+    name: 'ofrep evaluate',
+    method: 'POST',
+    path: '/ofrep/v1/evaluate/flags/{flag}',
+    body: OFREP_BODY,
+  },
+  { name: 'ofrep bulk', method: 'POST', path: '/ofrep/v1/evaluate/flags', body: OFREP_BODY },
 ];
 
 /** Percent-encodes anything, lone surrogates included (which encodeURIComponent refuses). */
