@@ -1,14 +1,35 @@
 import { bucketOf } from '@app/rollout';
-import { REAL_BACKENDS, resetState, startApp, TestApp, uniqueFlag } from './support/test-app';
+import {
+  ADMIN_SECRET,
+  REAL_BACKENDS,
+  resetState,
+  startApp,
+  TestApp,
+  uniqueFlag,
+} from './support/test-app';
+
+/** A second admin token (name `ops`), so that a change's author is seen to change. */
+const OTHER_ADMIN_SECRET = 'e2e-ops-secret-0123456789abcdef';
 
 /** The definition fields of a plain boolean flag (every flag that existed before targeting rules). */
 const BOOLEAN = { type: 'boolean', variants: [], default_variant: null, rules: [] };
-/** Each list item: the seed's fields, then the rest of the definition and the revision. */
+/** A timestamp as the API writes it (ISO 8601, UTC). */
+const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+/** null (a seed flag no test has written since the reset) or an admin token's name. */
+const NULL_OR_NAME = {
+  asymmetricMatch: (value: unknown) => value === null || typeof value === 'string',
+  toAsymmetricMatcher: () => 'null or a name',
+};
+/**
+ * Each list item: the seed's fields, then the rest of the definition, the revision and the last
+ * change (who; null for the seed's flags, which no API call wrote).
+ */
 const item = (
   flag_name: string,
   enabled: boolean,
   rollout_percentage: number,
   metadata: unknown,
+  updated_by: unknown = NULL_OR_NAME,
 ) => ({
   flag_name,
   enabled,
@@ -16,13 +37,15 @@ const item = (
   metadata,
   ...BOOLEAN,
   revision: expect.any(Number),
+  updated_at: ISO,
+  updated_by,
 });
 
 describe('flags API (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startApp();
+    t = await startApp({ ADMIN_TOKENS: `e2e:${ADMIN_SECRET},ops:${OTHER_ADMIN_SECRET}` });
     await resetState(t);
   });
   afterAll(() => t.close());
@@ -82,6 +105,8 @@ describe('flags API (e2e)', () => {
           ...BOOLEAN,
         },
         revision: expect.any(Number),
+        updated_at: ISO,
+        updated_by: 'e2e',
         value: on,
         variant: on ? 'on' : 'off',
         reason: 'SPLIT',
@@ -110,10 +135,72 @@ describe('flags API (e2e)', () => {
           item('beta_features', true, 10, expect.any(Object)),
           item('dark_mode', false, 0, expect.any(Object)),
           item('experimental_api', true, 25, expect.any(Object)),
-          item(flag, false, 30, {}),
+          item(flag, false, 30, {}, 'e2e'),
         ]),
       );
       expect((await t.http.get('/flags').expect(200)).body._cache).toBe('hit');
+    });
+
+    it('shows each flag\'s last change (who, when), and a new one at once after a write', async () => {
+      const flag = uniqueFlag();
+      const created = await t.admin.post(`/flags/${flag}/update?enabled=true`).expect(200);
+      const listed = (await t.http.get('/flags').expect(200)).body.flags.find(
+        (f: { flag_name: string }) => f.flag_name === flag,
+      );
+      expect(listed).toMatchObject({ revision: created.body.revision, updated_by: 'e2e' });
+      const firstAt = Date.parse(listed.updated_at);
+      expect(Math.abs(firstAt - Date.now())).toBeLessThan(60_000); // the database's clock, not a fixed value
+
+      await t.admin
+        .post(`/flags/${flag}/update?rollout_percentage=40`)
+        .set('Authorization', `Bearer ${OTHER_ADMIN_SECRET}`)
+        .expect(200);
+      const list = await t.http.get('/flags').expect(200);
+      expect(list.body._cache).toBe('miss'); // a new generation, not the list cached before
+      const after = list.body.flags.find((f: { flag_name: string }) => f.flag_name === flag);
+      expect(after).toMatchObject({ rollout_percentage: 40, updated_by: 'ops' });
+      expect(Date.parse(after.updated_at)).toBeGreaterThanOrEqual(firstAt);
+      const details = await t.http.get(`/flags/${flag}?user_id=u1`).expect(200);
+      expect(details.body).toMatchObject({ updated_by: 'ops', updated_at: after.updated_at });
+    });
+
+    it('lists the archived flags alone with ?archived=true (admin only), as they were archived', async () => {
+      const flag = uniqueFlag();
+      await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=20`).expect(200);
+      const archived = await t.admin.delete(`/flags/${flag}`).expect(200);
+
+      const res = await t.admin.get('/flags?archived=true').expect(200);
+      expect(res.body.count).toBe(res.body.flags.length);
+      expect(res.body._cache).toBe('miss');
+      expect(res.body.flags).toContainEqual({
+        ...item(flag, true, 20, {}, 'e2e'),
+        revision: archived.body.revision,
+      });
+      const names = res.body.flags.map((f: { flag_name: string }) => f.flag_name);
+      expect(names).not.toContain('new_checkout_flow');
+      expect(names).toEqual([...names].sort());
+
+      // The default list and archived=false are the live flags, as before.
+      for (const path of ['/flags', '/flags?archived=false']) {
+        const live = (await t.http.get(path).expect(200)).body.flags.map(
+          (f: { flag_name: string }) => f.flag_name,
+        );
+        expect(live).toContain('new_checkout_flow');
+        expect(live).not.toContain(flag);
+      }
+    });
+
+    it('refuses ?archived=true without an admin token, and a bad value with a 400 naming the field', async () => {
+      await t.http.get('/flags?archived=true').expect(401);
+      await t.http
+        .get('/flags?archived=true')
+        .set('Authorization', 'Bearer not-the-admin-token-0000')
+        .expect(401);
+      for (const bad of ['yes', '1', '', 'TRUE']) {
+        const res = await t.admin.get(`/flags?archived=${bad}`).expect(400);
+        expect(res.body).toMatchObject({ statusCode: 400, field: 'archived' });
+        expect(res.body.message).toContain('archived');
+      }
     });
   });
 

@@ -67,6 +67,13 @@ export interface FlagDefinition {
   defaultVariant: string | null;
   rules: Rule[];
   revision: number;
+  /**
+   * When and by whom the definition was last written (ISO 8601; the admin token's name), for
+   * people reading the list: evaluation never reads them. Optional: a definition being
+   * validated has not been written yet, and one cached by an older version lacks them.
+   */
+  updatedAt?: string;
+  updatedBy?: string | null;
 }
 
 /** The sum of the weights of a flag that splits its users by variant (Unleash's normalizer). */

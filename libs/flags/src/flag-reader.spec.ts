@@ -52,4 +52,32 @@ describe('FlagReader', () => {
     expect(reader.peek('b')?.name).toBe('b');
     expect(repository.reads).toBe(1);
   });
+
+  it('lists the archived flags alone, from the repository on every call (never cached)', async () => {
+    const { reader, admin, repository } = flagServices();
+    repository.seed('live');
+    repository.seed('gone');
+    await admin.archive('gone', 'alice');
+    const first = await reader.archived();
+    expect(first).toMatchObject({ cache: 'miss', flags: [{ name: 'gone', updatedBy: 'alice' }] });
+    const reads = repository.reads;
+    await reader.archived();
+    expect(repository.reads).toBe(reads + 1);
+    expect((await reader.all()).flags.map((f) => f.name)).toEqual(['live']);
+  });
+
+  it('lists a write\'s author and time, in a new list generation', async () => {
+    const { reader, admin, repository } = flagServices();
+    repository.now = () => new Date('2026-01-02T03:04:05.000Z');
+    repository.seed('f');
+    const before = await reader.all();
+    expect(before.flags[0]).toMatchObject({ updatedBy: null });
+    await admin.update('f', { enabled: false, definition: {} }, 'bob');
+    const after = await reader.all();
+    expect(after.cache).toBe('miss');
+    expect(after.flags[0]).toMatchObject({
+      updatedAt: '2026-01-02T03:04:05.000Z',
+      updatedBy: 'bob',
+    });
+  });
 });

@@ -82,6 +82,16 @@ export class FlagReader {
     return this.allInflight;
   }
 
+  /**
+   * Archived flags, straight from PostgreSQL: an admin's occasional look (the console's
+   * "archived" filter), so it takes no part in the caches, and there is nothing stale to
+   * answer from when PostgreSQL is down.
+   */
+  async archived(): Promise<LoadedAll> {
+    this.stats.dbReads++;
+    return { flags: await this.repository.findArchived(), cache: 'miss' };
+  }
+
   private async fetchAll(): Promise<LoadedAll> {
     const revision = this.edge.maxRevision;
     const memo = this.allMemo;

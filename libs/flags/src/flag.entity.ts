@@ -52,6 +52,10 @@ export class FlagEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
+  /** The actor of the last write (create, update, restore, archive); null for the seed's flags. */
+  @Column({ name: 'updated_by', type: 'varchar', length: 64, nullable: true })
+  updatedBy!: string | null;
+
   /** Set when the flag is archived: the row and its history stay, the flag is no longer served. */
   @Column({ name: 'archived_at', type: 'timestamptz', nullable: true })
   archivedAt!: Date | null;

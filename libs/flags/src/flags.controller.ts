@@ -8,11 +8,13 @@ import {
   Param,
   Post,
   Query,
+  UseGuards,
   UseInterceptors,
   ValidationPipe,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiBody,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -21,10 +23,12 @@ import {
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Actor, AdminOnly } from '@app/auth';
 import { FlagNameParams } from './dto/flag-name.dto';
 import { HistoryQuery } from './dto/history-query.dto';
+import { ParseArchivedPipe } from './dto/list-query.dto';
 import {
   ArchiveDoc,
   CheckDoc,
@@ -39,6 +43,7 @@ import {
 import { toFlagPatch, UpdateFlagBody, UpdateFlagQuery } from './dto/update-flag.dto';
 import { FlagAdmin } from './flag-admin';
 import { FlagReader } from './flag-reader';
+import { ArchivedListGuard } from './http/archived-list.guard';
 import { CheckCacheInterceptor } from './http/check-cache.interceptor';
 import { EndpointCacheInterceptor } from './http/endpoint-cache.interceptor';
 import { Context, MAX_USER_ID_LENGTH, RequestContext } from './http/request-context';
@@ -92,10 +97,22 @@ export class FlagsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every live flag with its definition and revision (list cache)' })
+  @ApiOperation({
+    summary: 'Every live flag with its definition, revision and last change (list cache)',
+  })
+  @ApiQuery({
+    name: 'archived',
+    required: false,
+    enum: ['true', 'false'],
+    description:
+      '`true`: the archived flags instead (as they were when archived; admin token required, read from PostgreSQL, not cached)',
+  })
   @ApiOkResponse({ type: ListDoc })
-  async list() {
-    const { flags, cache } = await this.reader.all();
+  @ApiBearerAuth('admin')
+  @ApiUnauthorizedResponse({ description: '`archived=true` without an admin token' })
+  @UseGuards(ArchivedListGuard)
+  async list(@Query('archived', new ParseArchivedPipe()) archived: boolean) {
+    const { flags, cache } = await (archived ? this.reader.archived() : this.reader.all());
     return listBody(flags, cache);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import type { FlagDefinition } from '@app/flag-model';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DatabaseGuard, isDatabaseUnavailable, WriteDeadline } from '@app/database';
@@ -51,6 +51,8 @@ export abstract class FlagsRepository {
     flags: FlagDefinition[];
     archived: Array<{ name: string; revision: number }>;
   }>;
+  /** Archived flags as they were when archived, by name (read by admins only, never cached). */
+  abstract findArchived(): Promise<FlagDefinition[]>;
   /** Flags, archived ones included, whose revision is above `since` (all flags with 0). */
   abstract revisionsSince(since: number): Promise<RevisionChange[]>;
   /** Creates, updates or restores an archived flag, with the definition `change` decides. */
@@ -80,6 +82,8 @@ const toDefinition = (e: FlagEntity): FlagDefinition => ({
   defaultVariant: e.defaultVariant,
   rules: e.rules,
   revision: Number(e.revision),
+  updatedAt: e.updatedAt.toISOString(),
+  updatedBy: e.updatedBy,
 });
 const toState = (e: FlagEntity): FlagState => toFlagState(toDefinition(e));
 
@@ -127,6 +131,16 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     });
   }
 
+  findArchived(): Promise<FlagDefinition[]> {
+    return this.run('could not list the archived flags', 'read', async () => {
+      const rows = await this.flags.find({
+        where: { archivedAt: Not(IsNull()) },
+        order: { name: 'ASC' },
+      });
+      return rows.map(toDefinition);
+    });
+  }
+
   revisionsSince(since: number): Promise<RevisionChange[]> {
     return this.run('could not read revisions', 'read', async () => {
       const rows = await this.flags.find({
@@ -155,8 +169,8 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
           : { flag: toDefinition(before), archived: before.archivedAt !== null },
       );
       await m.query(
-        `INSERT INTO flags AS f (name, enabled, rollout_percentage, metadata, type, variants, default_variant, rules)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb)
+        `INSERT INTO flags AS f (name, enabled, rollout_percentage, metadata, type, variants, default_variant, rules, updated_by)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb, $9)
          ON CONFLICT (name) DO UPDATE SET
            enabled = EXCLUDED.enabled,
            rollout_percentage = EXCLUDED.rollout_percentage,
@@ -167,7 +181,8 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
            rules = EXCLUDED.rules,
            archived_at = NULL,
            revision = nextval('flag_revision_seq'),
-           updated_at = now()`,
+           updated_at = now(),
+           updated_by = EXCLUDED.updated_by`,
         [
           name,
           next.enabled,
@@ -177,6 +192,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
           JSON.stringify(next.variants),
           next.default_variant,
           JSON.stringify(next.rules),
+          actor,
         ],
       );
       const after = await m.findOneByOrFail(FlagEntity, { name });
@@ -200,9 +216,9 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
       if (before === null || before.archivedAt !== null) return null;
       // TypeORM answers UPDATE ... RETURNING on PostgreSQL with [rows, affected].
       const [row] = await m.query<[Array<{ revision: string }>, number]>(
-        `UPDATE flags SET archived_at = now(), revision = nextval('flag_revision_seq'), updated_at = now()
+        `UPDATE flags SET archived_at = now(), revision = nextval('flag_revision_seq'), updated_at = now(), updated_by = $2
          WHERE name = $1 RETURNING revision`,
-        [name],
+        [name, actor],
       );
       await this.record(m, name, 'archive', toState(before), null, actor);
       return Number(row[0].revision);

@@ -35,8 +35,21 @@ export function checkOf(
   return checkBody(evaluate(flag, context).on, cache);
 }
 
+/** When and by whom a flag was last written: null when not recorded (the seed's flags). */
+export interface LastChange {
+  /** ISO 8601 */
+  updated_at: string | null;
+  /** The admin token's name that made the last create, update, restore or archive. */
+  updated_by: string | null;
+}
+
+const lastChange = (flag: FlagDefinition): LastChange => ({
+  updated_at: flag.updatedAt ?? null,
+  updated_by: flag.updatedBy ?? null,
+});
+
 /** `GET /flags/:flag_name`: the seed's fields, then the definition's revision and the evaluation. */
-export interface FlagDetailsBody {
+export interface FlagDetailsBody extends LastChange {
   flag_name: string;
   enabled: boolean;
   flag_data: FlagState;
@@ -60,6 +73,7 @@ export function detailsBody(
     enabled: result.on,
     flag_data: toFlagState(flag),
     revision: flag.revision,
+    ...lastChange(flag),
     value: result.value,
     variant: result.variant,
     reason: result.reason,
@@ -69,7 +83,7 @@ export function detailsBody(
 }
 
 /** One flag of `GET /flags`: the seed's fields, then the rest of the definition and the revision. */
-export interface FlagListItem extends FlagState {
+export interface FlagListItem extends FlagState, LastChange {
   flag_name: string;
   revision: number;
 }
@@ -86,7 +100,12 @@ const listItems = new WeakMap<readonly FlagDefinition[], FlagListItem[]>();
 export function listBody(flags: readonly FlagDefinition[], cache: CacheOutcome): FlagListBody {
   let items = listItems.get(flags);
   if (items === undefined) {
-    items = flags.map((f) => ({ flag_name: f.name, ...toFlagState(f), revision: f.revision }));
+    items = flags.map((f) => ({
+      flag_name: f.name,
+      ...toFlagState(f),
+      revision: f.revision,
+      ...lastChange(f),
+    }));
     listItems.set(flags, items);
   }
   return { flags: items, count: items.length, _cache: cache };

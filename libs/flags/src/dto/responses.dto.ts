@@ -21,6 +21,19 @@ const CACHE = {
     'hit: from a cache; miss: loaded from PostgreSQL; stale: last known data, PostgreSQL down',
 };
 
+const UPDATED_AT = {
+  type: String,
+  format: 'date-time',
+  nullable: true,
+  description: 'When the flag was last created, updated, restored or archived',
+};
+const UPDATED_BY = {
+  type: String,
+  nullable: true,
+  description:
+    'Who did it (the admin token’s name); null for flags never changed through the API (the seed)',
+};
+
 const TYPES: FlagType[] = ['boolean', 'string', 'number', 'object'];
 const REASONS: Reason[] = ['DISABLED', 'TARGETING_MATCH', 'SPLIT', 'DEFAULT', 'STATIC'];
 
@@ -68,6 +81,8 @@ export class DetailsDoc implements FlagDetailsBody {
     description: 'The flag’s revision; send it as expected_revision to update safely',
   })
   revision!: number;
+  @ApiProperty(UPDATED_AT) updated_at!: string | null;
+  @ApiProperty(UPDATED_BY) updated_by!: string | null;
   @ApiProperty({
     description: 'The value served to this user (false/true, or the variant’s value)',
   })
@@ -83,6 +98,8 @@ export class DetailsDoc implements FlagDetailsBody {
 export class ListItemDoc extends FlagDataDoc implements FlagListItem {
   @ApiProperty() flag_name!: string;
   @ApiProperty() revision!: number;
+  @ApiProperty(UPDATED_AT) updated_at!: string | null;
+  @ApiProperty(UPDATED_BY) updated_by!: string | null;
 }
 
 export class ListDoc implements FlagListBody {

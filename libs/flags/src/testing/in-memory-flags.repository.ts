@@ -27,9 +27,11 @@ export class InMemoryFlagsRepository extends FlagsRepository {
   private sequence = 0;
   down = false;
   reads = 0;
+  /** The clock writes are stamped with (`updatedAt`); a spec may replace it. */
+  now: () => Date = () => new Date();
 
   seed(name: string, state: Partial<FlagState> = {}): FlagDefinition {
-    const flag = fromFlagState(name, ++this.sequence, {
+    const flag = this.stamped(name, ++this.sequence, null, {
       enabled: true,
       rollout_percentage: 100,
       metadata: {},
@@ -64,6 +66,16 @@ export class InMemoryFlagsRepository extends FlagsRepository {
     });
   }
 
+  findArchived(): Promise<FlagDefinition[]> {
+    return this.call(() => {
+      this.reads++;
+      return [...this.rows.values()]
+        .filter((r) => r.archived)
+        .map((r) => r.flag)
+        .sort((a, b) => a.name.localeCompare(b.name));
+    });
+  }
+
   revisionsSince(since: number): Promise<RevisionChange[]> {
     return this.call(() =>
       [...this.rows.values()]
@@ -78,7 +90,7 @@ export class InMemoryFlagsRepository extends FlagsRepository {
       const next = change(
         current === undefined ? null : { flag: current.flag, archived: current.archived },
       );
-      const flag = fromFlagState(name, ++this.sequence, next);
+      const flag = this.stamped(name, ++this.sequence, actor, next);
       const action: ChangeAction =
         current === undefined ? 'create' : current.archived ? 'restore' : 'update';
       this.record(
@@ -97,7 +109,12 @@ export class InMemoryFlagsRepository extends FlagsRepository {
     return this.call(() => {
       const row = this.rows.get(name);
       if (row === undefined || row.archived) return null;
-      const flag = { ...row.flag, revision: ++this.sequence };
+      const flag: FlagDefinition = {
+        ...row.flag,
+        revision: ++this.sequence,
+        updatedAt: this.now().toISOString(),
+        updatedBy: actor,
+      };
       this.rows.set(name, { flag, archived: true });
       this.record(name, 'archive', toFlagState(row.flag), null, actor);
       return flag.revision;
@@ -121,6 +138,20 @@ export class InMemoryFlagsRepository extends FlagsRepository {
       const start = before === undefined ? 0 : all.findIndex((c) => Number(c.id) < Number(before));
       return start < 0 ? [] : all.slice(start, start + limit);
     });
+  }
+
+  /** A definition as written now by `actor` (the TypeORM adapter's updated_at/updated_by). */
+  private stamped(
+    name: string,
+    revision: number,
+    actor: string | null,
+    state: FlagState,
+  ): FlagDefinition {
+    return {
+      ...fromFlagState(name, revision, state),
+      updatedAt: this.now().toISOString(),
+      updatedBy: actor,
+    };
   }
 
   private record(
