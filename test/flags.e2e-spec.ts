@@ -141,7 +141,7 @@ describe('flags API (e2e)', () => {
       expect((await t.http.get('/flags').expect(200)).body._cache).toBe('hit');
     });
 
-    it('shows each flag\'s last change (who, when), and a new one at once after a write', async () => {
+    it("shows each flag's last change (who, when), and a new one at once after a write", async () => {
       const flag = uniqueFlag();
       const created = await t.admin.post(`/flags/${flag}/update?enabled=true`).expect(200);
       const listed = (await t.http.get('/flags').expect(200)).body.flags.find(

@@ -125,12 +125,14 @@ describe('metrics, probes, request ids, headers, OpenAPI (e2e)', () => {
         '/health/ready',
       ]),
     );
-    // The seed's fields first, then what targeting rules and variants added.
+    // The seed's fields first, then what targeting rules, variants and the last change added.
     expect(Object.keys(doc.components.schemas.DetailsDoc.properties)).toEqual([
       'flag_name',
       'enabled',
       'flag_data',
       'revision',
+      'updated_at',
+      'updated_by',
       'value',
       'variant',
       'reason',

@@ -87,6 +87,48 @@ test.describe('flag list', () => {
     expect(list.flags.filter((f) => f.flag_name.startsWith(prefix))).toHaveLength(3);
   });
 
+  test('the archived filter lists archived flags; each row shows its last change from the list', async ({
+    page,
+    api,
+  }) => {
+    const prefix = uniqueName('arch');
+    await api.put(`${prefix}_kept`, { enabled: true, rollout_percentage: 100 });
+    await api.put(`${prefix}_gone`, { enabled: true, rollout_percentage: 40 });
+    const archived = await page.request.delete(`/flags/${prefix}_gone`, {
+      headers: { authorization: `Bearer ${ADMIN_SECRET}` },
+    });
+    expect(archived.status()).toBe(200);
+    const historyReads: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/history')) historyReads.push(r.url());
+    });
+    await signIn(page, ADMIN_SECRET);
+    await page.getByLabel('Search by name').fill(prefix);
+    const rows = page.locator('table.flags tbody tr');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText(`${prefix}_kept`);
+    await expect(rows.first().getByRole('cell').nth(3)).toContainText('ops,'); // who, then when
+    expect(historyReads).toEqual([]); // the list carries the last change: no call per row
+
+    await page.getByLabel('State', { exact: true }).selectOption('archived');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText(`${prefix}_gone`);
+    await expect(rows.first()).toContainText('archived');
+    await expect(rows.first()).toContainText('40%');
+    // An archived flag opens on its history, where it can be restored.
+    await rows
+      .first()
+      .getByRole('link', { name: `${prefix}_gone` })
+      .click();
+    await expect(page.getByRole('button', { name: /Restore/ })).toBeVisible();
+    const list = await api.json<{ flags: Array<{ flag_name: string; updated_by: string }> }>(
+      '/flags?archived=true',
+    );
+    expect(list.flags.find((f) => f.flag_name === `${prefix}_gone`)).toMatchObject({
+      updated_by: 'ops',
+    });
+  });
+
   test('toggling asks for confirmation naming the flag, and cancel changes nothing', async ({
     page,
     api,
@@ -359,6 +401,8 @@ const PAGES: Array<{
   label: string;
   path: (flag: string) => string;
   ready: (page: Page) => Promise<void>;
+  /** What to do on the page before it is ready (a filter to choose). */
+  prepare?: (page: Page) => Promise<unknown>;
 }> = [
   {
     label: 'sign-in',
@@ -369,6 +413,12 @@ const PAGES: Array<{
     label: 'flags',
     path: () => '/ui/#/',
     ready: (p) => expect(p.locator('table.flags')).toBeVisible(),
+  },
+  {
+    label: 'archived',
+    path: () => '/ui/#/',
+    prepare: (p) => p.getByLabel('State', { exact: true }).selectOption('archived'),
+    ready: (p) => expect(p.getByText(/archived flags$/)).toBeVisible(),
   },
   {
     label: 'flag',
@@ -409,6 +459,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       for (const width of [1280, 375]) {
         await page.setViewportSize({ width, height: width === 1280 ? 900 : 800 });
         await page.goto(view.path(name));
+        await view.prepare?.(page);
         await view.ready(page);
         await expectAccessible(page);
         await page.screenshot({

@@ -5,6 +5,7 @@ import { Link, Route, Router, Switch, useRoute } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { api, ApiError, setUnauthorizedHandler, tokenStore } from './api/client';
 import type { Session } from './api/types';
+import { LiveBadge, LiveUpdates } from './live/live';
 import { CachePage } from './pages/CachePage';
 import { EvaluatePage } from './pages/EvaluatePage';
 import { FlagListPage } from './pages/FlagListPage';
@@ -69,21 +70,23 @@ export function App() {
     );
   return (
     <SessionContext.Provider value={context}>
-      <Router hook={useHashLocation}>
-        <Shell>
-          <Switch>
-            <Route path="/" component={FlagListPage} />
-            <Route path="/cache" component={CachePage} />
-            <Route path="/flags/:name/evaluate">{(p) => <EvaluatePage name={p.name} />}</Route>
-            <Route path="/flags/:name/history">{(p) => <HistoryPage name={p.name} />}</Route>
-            <Route path="/flags/:name">{(p) => <FlagPage name={p.name} />}</Route>
-            <Route>
-              <h1>Not found</h1>
-              <Link href="/">Back to the flags</Link>
-            </Route>
-          </Switch>
-        </Shell>
-      </Router>
+      <LiveUpdates>
+        <Router hook={useHashLocation}>
+          <Shell>
+            <Switch>
+              <Route path="/" component={FlagListPage} />
+              <Route path="/cache" component={CachePage} />
+              <Route path="/flags/:name/evaluate">{(p) => <EvaluatePage name={p.name} />}</Route>
+              <Route path="/flags/:name/history">{(p) => <HistoryPage name={p.name} />}</Route>
+              <Route path="/flags/:name">{(p) => <FlagPage name={p.name} />}</Route>
+              <Route>
+                <h1>Not found</h1>
+                <Link href="/">Back to the flags</Link>
+              </Route>
+            </Switch>
+          </Shell>
+        </Router>
+      </LiveUpdates>
     </SessionContext.Provider>
   );
 }
@@ -120,6 +123,7 @@ function Shell({ children }: { children: React.ReactNode }) {
               <NavLink href="/cache">Cache &amp; health</NavLink>
             </nav>
             <span className="who">
+              <LiveBadge />
               {value?.session.open ? (
                 <span className="badge warn">open: no admin token configured</span>
               ) : (

@@ -66,7 +66,7 @@ describe('FlagReader', () => {
     expect((await reader.all()).flags.map((f) => f.name)).toEqual(['live']);
   });
 
-  it('lists a write\'s author and time, in a new list generation', async () => {
+  it("lists a write's author and time, in a new list generation", async () => {
     const { reader, admin, repository } = flagServices();
     repository.now = () => new Date('2026-01-02T03:04:05.000Z');
     repository.seed('f');

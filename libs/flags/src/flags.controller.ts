@@ -28,7 +28,7 @@ import {
 import { Actor, AdminOnly } from '@app/auth';
 import { FlagNameParams } from './dto/flag-name.dto';
 import { HistoryQuery } from './dto/history-query.dto';
-import { ParseArchivedPipe } from './dto/list-query.dto';
+import { ListScope, ParseArchivedPipe } from './dto/list-query.dto';
 import {
   ArchiveDoc,
   CheckDoc,
@@ -111,8 +111,10 @@ export class FlagsController {
   @ApiBearerAuth('admin')
   @ApiUnauthorizedResponse({ description: '`archived=true` without an admin token' })
   @UseGuards(ArchivedListGuard)
-  async list(@Query('archived', new ParseArchivedPipe()) archived: boolean) {
-    const { flags, cache } = await (archived ? this.reader.archived() : this.reader.all());
+  async list(@Query('archived', new ParseArchivedPipe()) scope: ListScope) {
+    const { flags, cache } = await (scope === 'archived'
+      ? this.reader.archived()
+      : this.reader.all());
     return listBody(flags, cache);
   }
 

@@ -76,6 +76,8 @@ const flagPath = (name: string) => `/flags/${encodeURIComponent(name)}`;
 export const api = {
   session: (token: string) => request<Session>('GET', '/auth/session', { token }),
   flags: () => request<FlagList>('GET', '/flags'),
+  /** Archived flags only (admins): the list's "archived" filter. */
+  archivedFlags: () => request<FlagList>('GET', '/flags?archived=true'),
   flag: (name: string, context: Record<string, string> = {}) => {
     const query = new URLSearchParams(context).toString();
     return request<FlagDetails>('GET', `${flagPath(name)}${query ? `?${query}` : ''}`);

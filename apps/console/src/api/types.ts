@@ -59,7 +59,13 @@ export interface FlagDefinition {
   rules?: Rule[];
 }
 
-export interface FlagListItem extends FlagDefinition {
+/** Who last wrote the flag, and when; absent from servers before them, null for the seed's flags. */
+export interface LastChange {
+  updated_at?: string | null;
+  updated_by?: string | null;
+}
+
+export interface FlagListItem extends FlagDefinition, LastChange {
   flag_name: string;
   revision?: number;
 }
@@ -70,7 +76,7 @@ export interface FlagList {
   _cache: CacheSource;
 }
 
-export interface FlagDetails {
+export interface FlagDetails extends LastChange {
   flag_name: string;
   enabled: boolean;
   flag_data: FlagDefinition;

@@ -15,22 +15,26 @@ import {
 } from 'react-aria-components';
 import { Link, useLocation } from 'wouter';
 import { api, ApiError } from '../api/client';
-import { useFlags, useLastChange, useUpdateFlag } from '../api/queries';
+import { useArchivedFlags, useFlags, useUpdateFlag } from '../api/queries';
 import type { FlagListItem } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ago, flagState, type FlagState } from '../format';
 import { useSession } from '../session';
 
-type Filter = 'all' | Exclude<FlagState, 'archived'>;
+type Filter = 'all' | FlagState;
 type Sort = 'name' | 'rollout' | 'state';
 
 const FLAG_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 export function FlagListPage() {
   const { canEdit } = useSession();
-  const flags = useFlags();
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<Filter>('all');
+  // Archived flags are a list of their own on the server (admins only), fetched when asked for.
+  const showArchived = filter === 'archived';
+  const live = useFlags();
+  const archived = useArchivedFlags(showArchived && canEdit);
+  const flags = showArchived ? archived : live;
   const [sort, setSort] = useState<Sort>('name');
   const [toggling, setToggling] = useState<FlagListItem | null>(null);
   const [creating, setCreating] = useState(false);
@@ -40,7 +44,8 @@ export function FlagListPage() {
     const needle = search.trim().toLowerCase();
     const list = (flags.data?.flags ?? []).filter(
       (f) =>
-        f.flag_name.toLowerCase().includes(needle) && (filter === 'all' || flagState(f) === filter),
+        f.flag_name.toLowerCase().includes(needle) &&
+        (filter === 'all' || showArchived || flagState(f) === filter),
     );
     const by: Record<Sort, (a: FlagListItem, b: FlagListItem) => number> = {
       name: (a, b) => a.flag_name.localeCompare(b.flag_name),
@@ -48,7 +53,7 @@ export function FlagListPage() {
       state: (a, b) => flagState(a).localeCompare(flagState(b)),
     };
     return list.sort((a, b) => by[sort](a, b) || a.flag_name.localeCompare(b.flag_name));
-  }, [flags.data, search, filter, sort]);
+  }, [flags.data, search, filter, sort, showArchived]);
 
   return (
     <>
@@ -76,6 +81,7 @@ export function FlagListPage() {
             <option value="on">On</option>
             <option value="partial">Partial rollout</option>
             <option value="off">Off</option>
+            {canEdit && <option value="archived">Archived</option>}
           </select>
         </div>
         <div className="field">
@@ -101,7 +107,7 @@ export function FlagListPage() {
       {flags.data && (
         <>
           <p className="count" aria-live="polite">
-            {rows.length} of {flags.data.count} flags
+            {rows.length} of {flags.data.count} {showArchived ? 'archived flags' : 'flags'}
           </p>
           <table className="flags">
             <thead>
@@ -116,7 +122,12 @@ export function FlagListPage() {
             </thead>
             <tbody>
               {rows.map((flag) => (
-                <FlagRow key={flag.flag_name} flag={flag} onToggle={() => setToggling(flag)} />
+                <FlagRow
+                  key={flag.flag_name}
+                  flag={flag}
+                  archived={showArchived}
+                  onToggle={() => setToggling(flag)}
+                />
               ))}
             </tbody>
           </table>
@@ -156,14 +167,28 @@ export function FlagListPage() {
   );
 }
 
-function FlagRow({ flag, onToggle }: { flag: FlagListItem; onToggle: () => void }) {
+function lastChange(flag: FlagListItem): string {
+  if (!flag.updated_at) return '—';
+  return flag.updated_by ? `${flag.updated_by}, ${ago(flag.updated_at)}` : ago(flag.updated_at);
+}
+
+function FlagRow({
+  flag,
+  archived,
+  onToggle,
+}: {
+  flag: FlagListItem;
+  archived: boolean;
+  onToggle: () => void;
+}) {
   const { canEdit } = useSession();
-  const last = useLastChange(flag.flag_name, canEdit);
-  const state = flagState(flag);
+  const state: FlagState = archived ? 'archived' : flagState(flag);
+  const page = `/flags/${encodeURIComponent(flag.flag_name)}`;
   return (
     <tr>
       <th scope="row" data-label="Flag">
-        <Link href={`/flags/${encodeURIComponent(flag.flag_name)}`}>{flag.flag_name}</Link>
+        {/* An archived flag has no page of its own: its history shows it and restores it. */}
+        <Link href={archived ? `${page}/history` : page}>{flag.flag_name}</Link>
       </th>
       <td data-label="State">
         <span className={`state state-${state}`}>{state}</span>
@@ -171,15 +196,10 @@ function FlagRow({ flag, onToggle }: { flag: FlagListItem; onToggle: () => void 
       <td data-label="Rollout">{flag.rollout_percentage}%</td>
       <td data-label="Type">{flag.type ?? 'boolean'}</td>
       <td data-label="Last change">
-        {!canEdit
-          ? '—'
-          : last.data
-            ? `${last.data.actor}, ${ago(last.data.at)}`
-            : last.isPending
-              ? '…'
-              : '—'}
+        {flag.updated_at ? <time dateTime={flag.updated_at}>{lastChange(flag)}</time> : '—'}
       </td>
-      {canEdit && (
+      {canEdit && archived && <td data-label="Enabled">archived</td>}
+      {canEdit && !archived && (
         <td data-label="Enabled">
           <Switch
             className="switch"

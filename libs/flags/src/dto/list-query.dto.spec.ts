@@ -5,9 +5,9 @@ describe(ParseArchivedPipe.name, () => {
   const sut = new ParseArchivedPipe();
 
   it.each([
-    [undefined, false],
-    ['false', false],
-    ['true', true],
+    [undefined, 'live'],
+    ['false', 'live'],
+    ['true', 'archived'],
   ])('reads archived=%s as %s', (value, expected) => {
     expect(sut.transform(value)).toBe(expected);
   });
