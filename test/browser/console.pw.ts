@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import {
   ADMIN_SECRET,
@@ -470,3 +471,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
   }
 }
+
+test('the console ships under 250 KB of JavaScript, gzipped', async ({ page }) => {
+  // What the browser loads: every script of the built page, gzipped as a server would send it.
+  await page.goto('/ui/');
+  const scripts = await page
+    .locator('script[src]')
+    .evaluateAll((nodes) => nodes.map((n) => (n as unknown as { src: string }).src));
+  expect(scripts.length).toBeGreaterThan(0);
+  let total = 0;
+  for (const src of scripts) {
+    const response = await page.request.get(src);
+    expect(response.status()).toBe(200);
+    total += gzipSync(await response.body(), { level: 9 }).length;
+  }
+  expect(total).toBeLessThan(250 * 1024);
+});

@@ -198,7 +198,7 @@ function FlagRow({
       <td data-label="Last change">
         {flag.updated_at ? <time dateTime={flag.updated_at}>{lastChange(flag)}</time> : '—'}
       </td>
-      {canEdit && archived && <td data-label="Enabled">archived</td>}
+      {canEdit && archived && <td data-label="Enabled">—</td>}
       {canEdit && !archived && (
         <td data-label="Enabled">
           <Switch
