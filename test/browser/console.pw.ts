@@ -241,6 +241,10 @@ test.describe('flag page', () => {
       },
     );
     await expect(page.getByLabel('Rollout (% of users)')).toHaveValue('25');
+    // Who changed it: the flag's updated_by, read with the flag.
+    await expect(
+      page.getByText(/while you were editing it \(now at revision \d+, by ops\)/),
+    ).toBeVisible();
     await page.getByRole('button', { name: 'Discard my changes and load theirs' }).click();
     await expect(page.getByLabel('Rollout (% of users)')).toHaveValue('80');
     expect((await api.flag(name)).flag_data.rollout_percentage).toBe(80);

@@ -62,6 +62,15 @@ export function FlagPage({ name }: { name: string }) {
 
 type Conflict = { current?: FlagDetails; message: string };
 
+/** " (now at revision 12, by ops)": what the server says of the change, as far as it says. */
+function movedBy(flag: FlagDetails): string {
+  const parts = [
+    flag.revision !== undefined ? `now at revision ${flag.revision}` : '',
+    flag.updated_by ? `by ${flag.updated_by}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
 function Editor({ flag }: { flag: FlagDetails }) {
   const { canEdit } = useSession();
   const extended = flag.flag_data.type !== undefined;
@@ -148,9 +157,8 @@ function Editor({ flag }: { flag: FlagDetails }) {
       {moved && dirty && !conflict && (
         <div className="notice" role="status">
           <p>
-            Someone changed this flag while you were editing it
-            {flag.revision !== undefined ? ` (now at revision ${flag.revision})` : ''}. Your changes
-            are kept; saving will be refused until you load their version.
+            Someone changed this flag while you were editing it{movedBy(flag)}. Your changes are
+            kept; saving will be refused until you load their version.
           </p>
           <Button className="button" onPress={() => load(flag)}>
             Discard my changes and load theirs
