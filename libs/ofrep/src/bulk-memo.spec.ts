@@ -73,6 +73,16 @@ describe(OfrepBulkMemo.name, () => {
     expect(sut.size).toBe(1);
   });
 
+  it('tells the ETag of a context without evaluating, the same as evaluating gives', () => {
+    const sut = new OfrepBulkMemo();
+    const flags = list();
+    const context = ctx('u1', { country: 'DE' });
+    const etag = sut.etagOf(flags, context);
+    expect(sut.misses + sut.hits).toBe(0);
+    expect(sut.evaluate(flags, context).etag).toBe(etag);
+    expect(sut.etagOf(flags, ctx('u1', { country: 'FR' }))).not.toBe(etag);
+  });
+
   it('gives two instances holding the same flags the same ETag for a context', () => {
     const a = new OfrepBulkMemo().evaluate(list(), ctx('u1', { country: 'DE' }));
     const b = new OfrepBulkMemo().evaluate(list(), ctx('u1', { country: 'DE' }));
@@ -108,6 +118,7 @@ describe(OfrepBulkMemo.name, () => {
     expect(sut.evaluate(flags, ctx('u1'))).not.toBe(first);
     expect(sut.size).toBe(0);
     expect(first.etag).toBe(ofrepBulk(flags, ctx('u1')).etag);
+    expect(sut.etagOf(flags, ctx('u1'))).toBe(first.etag);
   });
 });
 

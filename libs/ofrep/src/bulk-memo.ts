@@ -6,7 +6,7 @@ import {
   type EvaluationContext,
   type FlagDefinition,
 } from '@app/flag-model';
-import { ofrepBulk, type OfrepBulk } from './ofrep.presenter';
+import { bulkEtag, ofrepBulk, type OfrepBulk } from './ofrep.presenter';
 
 /** What the answers for one flag list depend on, besides the context's user id. */
 interface ListInputs {
@@ -50,9 +50,10 @@ export const BULK_MEMO_MAX_CHARS = 4 * 1024 * 1024;
 
 /**
  * OFREP bulk evaluation: every flag of the list for a context, with the ETag, and a memo of the
- * answers of recent contexts for the flag list they were evaluated over. A client-side provider polls the bulk endpoint with the same context over and
- * over (and revalidates with If-None-Match): a repeat then costs a map lookup instead of
- * evaluating and serialising every flag.
+ * answers of recent contexts for the flag list they were evaluated over. A client-side provider
+ * polls the bulk endpoint with the same context over and over (and revalidates with
+ * If-None-Match): a repeat then costs a map lookup instead of evaluating and serialising every
+ * flag, and a revalidation that gets a 304 evaluates nothing (`etagOf`).
  *
  * Never stale: entries belong to one flag list object, and the reader hands out a new list
  * object whenever any flag has changed (its list memo is keyed by the highest known revision, the
@@ -93,6 +94,13 @@ export class OfrepBulkMemo {
     bulk = ofrepBulk(flags, context, inputs.flags + key);
     this.entries.set(key, bulk);
     return bulk;
+  }
+
+  /** The ETag `evaluate` gives, without evaluating any flag unless one reads the clock. */
+  etagOf(flags: readonly FlagDefinition[], context: EvaluationContext): string {
+    const inputs = inputsOf(flags);
+    if (inputs.readsClock) return ofrepBulk(flags, context).etag;
+    return bulkEtag(inputs.flags + contextKey(inputs, context));
   }
 
   /** Answers held now (for tests and stats). */

@@ -92,13 +92,21 @@ export class OfrepController {
     // From memory while no flag has changed (the list memo): no await, as for a REST check.
     const flags: readonly FlagDefinition[] =
       this.reader.peekAll() ?? (await this.reader.all()).flags;
-    const bulk = this.memo.evaluate(flags, context);
-    void reply.header('etag', bulk.etag).header('cache-control', 'no-cache');
-    if (matches(ifNoneMatch, bulk.etag)) {
-      void reply.status(304).send();
-      return;
+    // A revalidation is decided before evaluating: a 304 evaluates nothing.
+    if (ifNoneMatch !== undefined) {
+      const etag = this.memo.etagOf(flags, context);
+      if (matches(ifNoneMatch, etag)) {
+        void reply.header('etag', etag).header('cache-control', 'no-cache').status(304).send();
+        return;
+      }
     }
-    void reply.status(200).type('application/json; charset=utf-8').send(bulkBody(bulk));
+    const bulk = this.memo.evaluate(flags, context);
+    void reply
+      .header('etag', bulk.etag)
+      .header('cache-control', 'no-cache')
+      .status(200)
+      .type('application/json; charset=utf-8')
+      .send(bulkBody(bulk));
   }
 }
 

@@ -107,5 +107,10 @@ export function ofrepBulk(
     answers += successJson(flags[i], context);
   }
   answers += ']';
-  return { answers, etag: `"${hash('sha1', inputs ?? answers, 'base64url')}"` };
+  return { answers, etag: bulkEtag(inputs ?? answers) };
+}
+
+/** The bulk ETag of a string that determines every answer (or of the answers themselves). */
+export function bulkEtag(source: string): string {
+  return `"${hash('sha1', source, 'base64url')}"`;
 }
