@@ -47,6 +47,27 @@ describeShared('two instances sharing PostgreSQL and Redis (e2e)', () => {
     expect(b.stats.invalidationsReceived - received).toBeGreaterThanOrEqual(20);
   });
 
+  it('an update on one instance changes the OFREP bulk answers and ETag on the other', async () => {
+    const flag = uniqueFlag('of_bulk');
+    await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+    const bulk = (etag?: string) =>
+      b.http
+        .post('/ofrep/v1/evaluate/flags')
+        .set(etag === undefined ? {} : { 'if-none-match': etag })
+        .send({ context: { targetingKey: 'u' } });
+    const answer = (res: { body: { flags?: Array<{ key: string; value: unknown }> } }) =>
+      res.body.flags?.find((f) => f.key === flag)?.value;
+    await waitFor(async () => answer(await bulk()) === true);
+    const before = await bulk();
+    const etag = before.headers.etag;
+    expect((await bulk(etag)).status).toBe(304); // nothing changed for this context
+    await a.admin.post(`/flags/${flag}/update?enabled=false`).expect(200);
+    await waitFor(async () => (await bulk(etag)).status === 200);
+    const after = await bulk(etag);
+    expect(answer(after)).toBe(false);
+    expect(after.headers.etag).not.toBe(etag);
+  });
+
   it('an archive on one instance reaches the other: checks there answer 404, its list drops the flag', async () => {
     const flag = uniqueFlag();
     await a.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);

@@ -223,6 +223,38 @@ describe('OpenFeature OFREP (e2e)', () => {
         .expect(200);
     });
 
+    it('answers a repeated context the same until a flag changes, then the new answer at once', async () => {
+      const flag = uniqueFlag('of_memo');
+      await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      const bulk = async (context: object, headers: Record<string, string> = {}) => {
+        const res = await post('/ofrep/v1/evaluate/flags', { context }, headers);
+        const body =
+          res.status === 200 ? ((await res.json()) as { flags: Array<{ key: string }> }) : null;
+        return { status: res.status, etag: res.headers.get('etag') as string, body };
+      };
+      const valueOf = (body: { flags: Array<{ key: string }> } | null) =>
+        body?.flags.find((f) => f.key === flag);
+      const first = await bulk({ targetingKey: 'memo-user' });
+      expect(valueOf(first.body)).toMatchObject({ value: true });
+      // An attribute no rule reads, and a repeat: the same answers, so the same ETag.
+      const repeat = await bulk({ targetingKey: 'memo-user', unread: 'x' });
+      expect(repeat.etag).toBe(first.etag);
+      expect(repeat.body).toEqual(first.body);
+      // Other users: other ETags.
+      const etags = new Set([first.etag]);
+      for (let i = 0; i < 5; i++) etags.add((await bulk({ targetingKey: `memo-user-${i}` })).etag);
+      expect(etags.size).toBe(6);
+
+      await t.admin.post(`/flags/${flag}/update?enabled=false`).expect(200);
+      const changed = await bulk({ targetingKey: 'memo-user' }, { 'if-none-match': first.etag });
+      expect(changed.status).toBe(200);
+      expect(changed.etag).not.toBe(first.etag);
+      expect(valueOf(changed.body)).toMatchObject({ value: false, reason: 'DISABLED' });
+      expect(
+        (await bulk({ targetingKey: 'memo-user' }, { 'if-none-match': changed.etag })).status,
+      ).toBe(304);
+    });
+
     it('needs a client token, and answers 401 with no body', async () => {
       const res = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags/dark_mode`, {
         method: 'POST',

@@ -10,6 +10,7 @@ import { HttpErrorFilter } from './http-exception.filter';
 import { addHttpHooks, requestId } from './http-hooks';
 import { serveConsole } from './console';
 import { addJsonBodyParser } from './json-body';
+import { fastifyTrustProxy } from './trust-proxy';
 import { chooseLogFormat, createLogger, PinoNestLogger } from './logging';
 
 /** Builds the configured application; main.ts and the e2e suite both start it from here. */
@@ -35,7 +36,7 @@ export async function createApp(
     // Flag names are validated (and refused with a 400) by the DTO, not cut off by the router.
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 64 * 1024,
-    trustProxy: config.http.trustProxy,
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger,

@@ -1,7 +1,7 @@
 import type { RolloutRule } from '@app/rollout';
 import { compileCondition, type CompiledCondition } from './conditions';
 import type { Evaluation, Reason } from './evaluation';
-import type { FlagDefinition } from './flag-definition';
+import { CURRENT_TIME_ATTRIBUTE, type FlagDefinition } from './flag-definition';
 import { cumulativeWeights } from './split';
 
 /**
@@ -24,6 +24,8 @@ export interface CompiledFlag {
   readonly defaultIndex: number;
   readonly disabled: Evaluation;
   readonly attributesRead: readonly string[];
+  /** Whether an answer can depend on the time of evaluation (a DATE_* condition on currentTime). */
+  readonly readsClock: boolean;
   /** The shared result for a (rule, on, variant) outcome: see `result`. */
   readonly result: (ruleIndex: number, on: boolean, variantIndex: number) => Evaluation;
 }
@@ -93,6 +95,13 @@ function compile(flag: FlagDefinition): CompiledFlag {
     defaultIndex,
     disabled: build(-1, false, defaultIndex, 'DISABLED'),
     attributesRead: Object.freeze([...attributes].sort()),
+    readsClock: flagRules.some((r) =>
+      r.conditions.some(
+        (c) =>
+          c.attribute === CURRENT_TIME_ATTRIBUTE &&
+          (c.operator === 'DATE_AFTER' || c.operator === 'DATE_BEFORE'),
+      ),
+    ),
     result,
   };
 }

@@ -1,5 +1,5 @@
 import { bucketOf, isEnabledFor } from '@app/rollout';
-import { attributesRead, evaluate } from './evaluate';
+import { attributesRead, evaluate, readsClock } from './evaluate';
 import type { EvaluationContext } from './evaluation';
 import type { FlagDefinition, Operator, Variant } from './flag-definition';
 import { variantBucketOf } from './split';
@@ -494,5 +494,18 @@ describe(attributesRead.name, () => {
     });
     expect(attributesRead(f)).toEqual(['country', 'plan', 'user_id']);
     expect(attributesRead(flagDef())).toEqual([]);
+  });
+});
+
+describe(readsClock.name, () => {
+  it('is true only when a DATE_* condition reads currentTime (the evaluation time stands in)', () => {
+    const dated = (attribute: string) =>
+      flagDef({ rules: [rule([condition(attribute, 'DATE_AFTER', ['2024-01-01T00:00:00Z'])])] });
+    expect(readsClock(dated('currentTime'))).toBe(true);
+    expect(readsClock(dated('signup_date'))).toBe(false);
+    expect(readsClock(flagDef({ rules: [rule([condition('currentTime', 'IN', ['x'])])] }))).toBe(
+      false,
+    );
+    expect(readsClock(flagDef())).toBe(false);
   });
 });

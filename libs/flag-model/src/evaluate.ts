@@ -55,6 +55,15 @@ export function attributesRead(flag: FlagDefinition): readonly string[] {
   return compiledFlag(flag).attributesRead;
 }
 
+/**
+ * Whether the flag's answer for a context can change with the time alone (a DATE_* condition on
+ * `currentTime` reads the clock when the context does not carry it): such an answer must not be
+ * memoised.
+ */
+export function readsClock(flag: FlagDefinition): boolean {
+  return compiledFlag(flag).readsClock;
+}
+
 function holds(rule: CompiledRule, userId: string | undefined, context: EvaluationContext) {
   for (const condition of rule.conditions) {
     const raw =

@@ -13,7 +13,8 @@ import { FlagReader, FlagsError, FlagsErrorCode, FLAG_NAME_PATTERN } from '@app/
 import type { FlagDefinition } from '@app/flag-model';
 import { ofrepContext } from './ofrep-context';
 import { OfrepError } from './ofrep-error';
-import { ofrepBulk, ofrepSuccess, OfrepSuccess } from './ofrep.presenter';
+import { bulkBody, ofrepSuccess, OfrepSuccess } from './ofrep.presenter';
+import { OfrepBulkMemo } from './bulk-memo';
 import { OfrepBulkDoc, OfrepFailureDoc, OfrepRequestDoc, OfrepSuccessDoc } from './ofrep.docs';
 
 const matches = (ifNoneMatch: string | undefined, etag: string) =>
@@ -33,7 +34,10 @@ const matches = (ifNoneMatch: string | undefined, etag: string) =>
 @ApiSecurity('X-API-Key')
 @ApiExtraModels(OfrepFailureDoc)
 export class OfrepController {
-  constructor(private readonly reader: FlagReader) {}
+  constructor(
+    private readonly reader: FlagReader,
+    private readonly memo: OfrepBulkMemo,
+  ) {}
 
   @Post('evaluate/flags/:key')
   @HttpCode(200)
@@ -85,15 +89,24 @@ export class OfrepController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const context = ofrepContext(body);
+    // From memory while no flag has changed (the list memo): no await, as for a REST check.
     const flags: readonly FlagDefinition[] =
       this.reader.peekAll() ?? (await this.reader.all()).flags;
-    const { body: json, etag } = ofrepBulk(flags, context);
-    void reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (matches(ifNoneMatch, etag)) {
-      void reply.status(304).send();
-      return;
+    // A revalidation is decided before evaluating: a 304 evaluates nothing.
+    if (ifNoneMatch !== undefined) {
+      const etag = this.memo.etagOf(flags, context);
+      if (matches(ifNoneMatch, etag)) {
+        void reply.header('etag', etag).header('cache-control', 'no-cache').status(304).send();
+        return;
+      }
     }
-    void reply.status(200).type('application/json; charset=utf-8').send(json);
+    const bulk = this.memo.evaluate(flags, context);
+    void reply
+      .header('etag', bulk.etag)
+      .header('cache-control', 'no-cache')
+      .status(200)
+      .type('application/json; charset=utf-8')
+      .send(bulkBody(bulk));
   }
 }
 

@@ -1,0 +1,142 @@
+import type { EvaluationContext, FlagDefinition } from '@app/flag-model';
+import { condition, flagDef, rule } from '../../flag-model/src/testing';
+import { OfrepBulkMemo } from './bulk-memo';
+import { bulkBody, ofrepBulk, ofrepSuccess } from './ofrep.presenter';
+
+const ctx = (userId: string | undefined, attributes: Record<string, string> = {}) =>
+  ({ userId, attributes }) satisfies EvaluationContext;
+
+/** A list as the reader hands it out: a new array whenever any flag changed. */
+function list(revision = 1): FlagDefinition[] {
+  return [
+    flagDef({ name: 'half', rolloutPercentage: 50, revision, metadata: { owner: 'a' } }),
+    flagDef({
+      name: 'german',
+      enabled: true,
+      rules: [rule([condition('country', 'IN', ['DE'])])],
+      rolloutPercentage: 0,
+      revision: revision + 1,
+    }),
+    flagDef({ name: 'off', enabled: false, revision: revision + 2 }),
+  ];
+}
+
+const answersOf = (json: string) => JSON.parse(json) as unknown[];
+
+describe(OfrepBulkMemo.name, () => {
+  it('serves the answers of every flag, the same as evaluating each', () => {
+    const sut = new OfrepBulkMemo();
+    const flags = list();
+    const context = ctx('user-7', { country: 'DE' });
+    const bulk = sut.evaluate(flags, context);
+    expect(answersOf(bulk.answers)).toEqual(flags.map((f) => ofrepSuccess(f, context)));
+    expect(JSON.parse(bulkBody(bulk))).toEqual({ flags: answersOf(bulk.answers) });
+    expect(bulk.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  });
+
+  it('answers a repeated context from memory, with the same ETag', () => {
+    const sut = new OfrepBulkMemo();
+    const flags = list();
+    const first = sut.evaluate(flags, ctx('u1', { country: 'DE' }));
+    // An attribute no rule reads does not make another context.
+    const again = sut.evaluate(flags, ctx('u1', { country: 'DE', plan: 'pro' }));
+    expect(again).toBe(first);
+    expect(sut.hits).toBe(1);
+    expect(sut.misses).toBe(1);
+  });
+
+  it('gives contexts with different answers different ETags', () => {
+    const sut = new OfrepBulkMemo();
+    const flags = list();
+    const de = sut.evaluate(flags, ctx('u1', { country: 'DE' }));
+    const fr = sut.evaluate(flags, ctx('u1', { country: 'FR' }));
+    expect(de.answers).not.toBe(fr.answers);
+    expect(de.etag).not.toBe(fr.etag);
+    const users = ['user-1', 'user-2', 'user-3', 'user-4', 'user-5', 'user-6', 'user-7'];
+    const etags = new Set(users.map((u) => sut.evaluate(flags, ctx(u)).etag));
+    expect(etags.size).toBe(users.length);
+  });
+
+  it('never serves a memo of an older list: a changed flag is a new list, and its answer is seen', () => {
+    const sut = new OfrepBulkMemo();
+    const before = list(1);
+    const first = sut.evaluate(before, ctx('u1', { country: 'DE' }));
+    const after = before.map((f) =>
+      f.name === 'german' ? { ...f, enabled: false, revision: 10 } : f,
+    );
+    const second = sut.evaluate(after, ctx('u1', { country: 'DE' }));
+    expect(second.etag).not.toBe(first.etag);
+    expect(answersOf(second.answers)).toContainEqual(
+      expect.objectContaining({ key: 'german', value: false, reason: 'DISABLED' }),
+    );
+    expect(sut.misses).toBe(2);
+    expect(sut.size).toBe(1);
+  });
+
+  it('tells the ETag of a context without evaluating, the same as evaluating gives', () => {
+    const sut = new OfrepBulkMemo();
+    const flags = list();
+    const context = ctx('u1', { country: 'DE' });
+    const etag = sut.etagOf(flags, context);
+    expect(sut.misses + sut.hits).toBe(0);
+    expect(sut.evaluate(flags, context).etag).toBe(etag);
+    expect(sut.etagOf(flags, ctx('u1', { country: 'FR' }))).not.toBe(etag);
+  });
+
+  it('gives two instances holding the same flags the same ETag for a context', () => {
+    const a = new OfrepBulkMemo().evaluate(list(), ctx('u1', { country: 'DE' }));
+    const b = new OfrepBulkMemo().evaluate(list(), ctx('u1', { country: 'DE' }));
+    expect(b.etag).toBe(a.etag);
+    expect(b.answers).toBe(a.answers);
+  });
+
+  it('stays within its bound, dropping the least recently used contexts', () => {
+    const flags = list();
+    const one = ofrepBulk(flags, ctx('user-0')).answers.length;
+    const sut = new OfrepBulkMemo(one * 10);
+    for (let i = 0; i < 100; i++) sut.evaluate(flags, ctx(`user-${i}`));
+    expect(sut.heldChars).toBeLessThanOrEqual(one * 10);
+    expect(sut.size).toBeGreaterThan(0);
+    expect(sut.size).toBeLessThan(10);
+    sut.evaluate(flags, ctx('user-99'));
+    expect(sut.hits).toBe(1);
+    sut.evaluate(flags, ctx('user-0'));
+    expect(sut.hits).toBe(1);
+  });
+
+  it('does not memoise a list with a flag that reads the clock, and takes the ETag from the answers', () => {
+    const sut = new OfrepBulkMemo();
+    const dated = (after: string) =>
+      flagDef({
+        name: 'launch',
+        rules: [rule([condition('currentTime', 'DATE_AFTER', [after])])],
+        rolloutPercentage: 0,
+      });
+    const flags = [dated('2020-01-01T00:00:00Z')];
+    const first = sut.evaluate(flags, ctx('u1'));
+    expect(answersOf(first.answers)).toEqual([expect.objectContaining({ value: true })]);
+    expect(sut.evaluate(flags, ctx('u1'))).not.toBe(first);
+    expect(sut.size).toBe(0);
+    expect(first.etag).toBe(ofrepBulk(flags, ctx('u1')).etag);
+    expect(sut.etagOf(flags, ctx('u1'))).toBe(first.etag);
+  });
+});
+
+describe(ofrepBulk.name, () => {
+  it('serialises exactly as JSON.stringify of each flag’s answer', () => {
+    const flags = list();
+    for (const context of [ctx('user-7'), ctx(undefined), ctx('u1', { country: 'DE' })]) {
+      const { answers } = ofrepBulk(flags, context);
+      expect(answers).toBe(JSON.stringify(flags.map((f) => ofrepSuccess(f, context))));
+    }
+  });
+
+  it('puts fields that are not answers beside flags', () => {
+    const bulk = ofrepBulk(list(), ctx('u1'));
+    const streams = [{ type: 'sse', url: '/events' }];
+    expect(JSON.parse(bulkBody(bulk, streams))).toEqual({
+      flags: answersOf(bulk.answers),
+      eventStreams: streams,
+    });
+  });
+});

@@ -1,0 +1,115 @@
+import { hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import {
+  attributesRead,
+  readsClock,
+  type EvaluationContext,
+  type FlagDefinition,
+} from '@app/flag-model';
+import { bulkEtag, ofrepBulk, type OfrepBulk } from './ofrep.presenter';
+
+/** What the answers for one flag list depend on, besides the context's user id. */
+interface ListInputs {
+  /** Every flag's name and revision (a definition never changes within a revision), digested. */
+  readonly flags: string;
+  /** Every attribute any flag's rules read, sorted: the others cannot change an answer. */
+  readonly attributes: readonly string[];
+  /** An answer can change with the time alone: nothing for this list is memoised. */
+  readonly readsClock: boolean;
+}
+
+const listInputs = new WeakMap<readonly FlagDefinition[], ListInputs>();
+
+function inputsOf(flags: readonly FlagDefinition[]): ListInputs {
+  let inputs = listInputs.get(flags);
+  if (inputs === undefined) {
+    const attributes = new Set<string>();
+    for (const flag of flags) for (const name of attributesRead(flag)) attributes.add(name);
+    inputs = {
+      flags: hash('sha1', JSON.stringify(flags.map((f) => [f.name, f.revision])), 'base64url'),
+      attributes: [...attributes].sort(),
+      readsClock: flags.some(readsClock),
+    };
+    listInputs.set(flags, inputs);
+  }
+  return inputs;
+}
+
+/** The context reduced to what the list's answers depend on: the user id and the attributes its rules read. */
+function contextKey({ attributes }: ListInputs, context: EvaluationContext): string {
+  const parts: Array<string | null> = [context.userId ?? null];
+  for (const name of attributes) {
+    const value = context.attributes[name];
+    parts.push(typeof value === 'string' ? value : null);
+  }
+  return JSON.stringify(parts);
+}
+
+/** Default bound on the memo: the serialised answers it holds, in UTF-16 code units (about 2 bytes each). */
+export const BULK_MEMO_MAX_CHARS = 4 * 1024 * 1024;
+
+/**
+ * OFREP bulk evaluation: every flag of the list for a context, with the ETag, and a memo of the
+ * answers of recent contexts for the flag list they were evaluated over. A client-side provider
+ * polls the bulk endpoint with the same context over and over (and revalidates with
+ * If-None-Match): a repeat then costs a map lookup instead of evaluating and serialising every
+ * flag, and a revalidation that gets a 304 evaluates nothing (`etagOf`).
+ *
+ * Never stale: entries belong to one flag list object, and the reader hands out a new list
+ * object whenever any flag has changed (its list memo is keyed by the highest known revision, the
+ * generation that the edge cache moves on every write, pub/sub message and poll). A new list
+ * empties the memo. Lists with a flag that reads the clock are not memoised. Bounded by the total
+ * size of the answers held, least recently used out first.
+ */
+export class OfrepBulkMemo {
+  private readonly entries: LRUCache<string, OfrepBulk>;
+  private list: readonly FlagDefinition[] | undefined;
+  hits = 0;
+  misses = 0;
+
+  constructor(maxChars = BULK_MEMO_MAX_CHARS) {
+    this.entries = new LRUCache<string, OfrepBulk>({
+      maxSize: maxChars,
+      sizeCalculation: (bulk, key) => bulk.answers.length + key.length + bulk.etag.length,
+    });
+  }
+
+  /** The answers of every flag of `flags` for `context`. */
+  evaluate(flags: readonly FlagDefinition[], context: EvaluationContext): OfrepBulk {
+    const inputs = inputsOf(flags);
+    if (inputs.readsClock) return ofrepBulk(flags, context);
+    if (flags !== this.list) {
+      this.entries.clear();
+      this.list = flags;
+    }
+    const key = contextKey(inputs, context);
+    let bulk = this.entries.get(key);
+    if (bulk !== undefined) {
+      this.hits++;
+      return bulk;
+    }
+    this.misses++;
+    // The flags and this key determine every answer: the ETag is their digest (short to hash)
+    // rather than the answers' (about 100 bytes a flag).
+    bulk = ofrepBulk(flags, context, inputs.flags + key);
+    this.entries.set(key, bulk);
+    return bulk;
+  }
+
+  /** The ETag `evaluate` gives, without evaluating any flag unless one reads the clock. */
+  etagOf(flags: readonly FlagDefinition[], context: EvaluationContext): string {
+    const inputs = inputsOf(flags);
+    if (inputs.readsClock) return ofrepBulk(flags, context).etag;
+    return bulkEtag(inputs.flags + contextKey(inputs, context));
+  }
+
+  /** Answers held now (for tests and stats). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Total size of what is held, in the unit of the bound. */
+  get heldChars(): number {
+    return this.entries.calculatedSize;
+  }
+}
