@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { EdgeCache, InvalidationBus } from '@app/cache';
+import { ChangeNotices, EdgeCache, InvalidationBus } from '@app/cache';
 import { FlagsRepository } from './flags.repository';
 
 /** How far back each poll looks: a write that took its revision earlier but committed later is still seen. */
@@ -32,6 +32,7 @@ export class RevisionSync implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly repository: FlagsRepository,
     private readonly edge: EdgeCache,
     private readonly bus: InvalidationBus,
+    private readonly notices: ChangeNotices,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,6 +70,9 @@ export class RevisionSync implements OnApplicationBootstrap, BeforeApplicationSh
       for (const { name, revision, archived } of await this.repository.revisionsSince(since)) {
         if (archived) this.edge.forget(name, revision);
         else this.edge.noteRevision(name, revision);
+        // A full load (since 0) is the state at start, not news. Otherwise the change stream
+        // hears of every revision seen, and tells apart what it has already sent.
+        if (since > 0) this.notices.announce({ flag: name, revision });
       }
       this.edge.complete = true;
       this.marks.push([now, this.edge.maxRevision]);

@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { StreamTokens } from '@app/auth';
 import { FlagReader, FlagsError, FlagsErrorCode, FLAG_NAME_PATTERN } from '@app/flags';
 import type { FlagDefinition } from '@app/flag-model';
 import { ofrepContext } from './ofrep-context';
@@ -33,7 +34,10 @@ const matches = (ifNoneMatch: string | undefined, etag: string) =>
 @ApiSecurity('X-API-Key')
 @ApiExtraModels(OfrepFailureDoc)
 export class OfrepController {
-  constructor(private readonly reader: FlagReader) {}
+  constructor(
+    private readonly reader: FlagReader,
+    private readonly streamTokens: StreamTokens,
+  ) {}
 
   @Post('evaluate/flags/:key')
   @HttpCode(200)
@@ -87,13 +91,31 @@ export class OfrepController {
     const context = ofrepContext(body);
     const flags: readonly FlagDefinition[] =
       this.reader.peekAll() ?? (await this.reader.all()).flags;
-    const { body: json, etag } = ofrepBulk(flags, context);
+    const { streams, window } = this.eventStreams();
+    const { body: json, etag: answers } = ofrepBulk(flags, context, streams);
+    const etag = window === undefined ? answers : `${answers.slice(0, -1)}.${window}"`;
     void reply.header('etag', etag).header('cache-control', 'no-cache');
     if (matches(ifNoneMatch, etag)) {
       void reply.status(304).send();
       return;
     }
     void reply.status(200).type('application/json; charset=utf-8').send(json);
+  }
+
+  /**
+   * OFREP's SSE extension (ADR 0008): where the provider opens its event stream. An `endpoint`
+   * without an origin: the provider joins it to the origin it already talks to, so it needs no
+   * knowledge of proxies here. When reads need a token, the URL carries a short-lived stream
+   * token, never the client's own (see StreamTokens), and its window goes into the ETag.
+   */
+  private eventStreams(): { streams: Array<Record<string, unknown>>; window?: number } {
+    if (!this.streamTokens.required)
+      return { streams: [{ type: 'sse', endpoint: { requestUri: '/events/ofrep' } }] };
+    const { token, window } = this.streamTokens.current();
+    return {
+      streams: [{ type: 'sse', endpoint: { requestUri: `/events/ofrep?token=${token}` } }],
+      window,
+    };
   }
 }
 

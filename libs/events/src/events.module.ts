@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { FlagsModule } from '@app/flags';
+import { ChangeFeed } from './change-feed';
+import { EventsController } from './events.controller';
+import { EventStreams } from './event-streams';
+
+@Module({
+  imports: [FlagsModule],
+  controllers: [EventsController],
+  providers: [ChangeFeed, EventStreams],
+  exports: [EventStreams],
+})
+export class EventsModule {}
