@@ -11,6 +11,8 @@ import type { FastifyReply } from 'fastify';
 import type { ChangeRecord } from '@app/cache';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ChangeLog } from '@app/flags';
+import { MetricsService } from '@app/metrics';
+import { Gauge } from 'prom-client';
 import { ChangeFeed } from './change-feed';
 import { Resume } from './resume';
 import { changeMessage, KEEPALIVE, OPENED, refetchMessage } from './sse';
@@ -77,7 +79,18 @@ export class EventStreams implements OnModuleInit, OnModuleDestroy {
     private readonly feed: ChangeFeed,
     private readonly changes: ChangeLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    const streams = this.streams;
+    new Gauge({
+      name: 'edgeflags_event_streams_open',
+      help: 'Event streams (GET /events, OFREP) open on this instance',
+      registers: [metrics.registry],
+      collect() {
+        this.set(streams.size);
+      },
+    });
+  }
 
   onModuleInit(): void {
     this.unsubscribe = this.feed.subscribe((change) => {

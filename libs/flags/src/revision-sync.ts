@@ -26,6 +26,8 @@ export class RevisionSync implements OnApplicationBootstrap, BeforeApplicationSh
   /** [time, highest revision known then]; the poll asks for revisions above the entry LOOKBACK_MS old. */
   private marks: Array<[number, number]> = [];
   private failing = false;
+  /** Whether a poll has succeeded since start. */
+  private loaded = false;
   private stopped = false;
 
   constructor(
@@ -70,11 +72,13 @@ export class RevisionSync implements OnApplicationBootstrap, BeforeApplicationSh
       for (const { name, revision, archived } of await this.repository.revisionsSince(since)) {
         if (archived) this.edge.forget(name, revision);
         else this.edge.noteRevision(name, revision);
-        // A full load (since 0) is the state at start, not news. Otherwise the change stream
-        // hears of every revision seen, and tells apart what it has already sent.
-        if (since > 0) this.notices.announce({ flag: name, revision });
+        // The first load is the state at start, not news. After it the change stream hears of
+        // every revision seen (again and again within the look-back), and tells apart what it
+        // has already sent.
+        if (this.loaded) this.notices.announce({ flag: name, revision });
       }
       this.edge.complete = true;
+      this.loaded = true;
       this.marks.push([now, this.edge.maxRevision]);
       if (this.failing) this.log.log('revision sync with PostgreSQL restored');
       this.failing = false;
