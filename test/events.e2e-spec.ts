@@ -134,6 +134,26 @@ describe('GET /events (e2e)', () => {
     expect(stream.messages.filter((m) => m.data.includes('keepalive'))).toEqual([]);
   });
 
+  it('is in the OpenAPI document as text/event-stream, with Last-Event-ID', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        {
+          get?: {
+            responses: Record<string, { content?: object }>;
+            parameters: Array<{ name: string }>;
+          };
+        }
+      >;
+    };
+    const get = doc.paths['/events'].get!;
+    expect(Object.keys(get.responses['200'].content ?? {})).toEqual(['text/event-stream']);
+    expect(get.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['Last-Event-ID', 'last_event_id']),
+    );
+    expect(doc.paths['/events/ofrep'].get).toBeDefined();
+  });
+
   it("the request-latency metrics do not count a stream's lifetime; the open streams are a gauge", async () => {
     const stream = await open();
     await waitFor(() => stream.comments.includes('keepalive'));

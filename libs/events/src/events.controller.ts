@@ -12,7 +12,6 @@ import {
   ApiBearerAuth,
   ApiHeader,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
   ApiResponse,
   ApiSecurity,
@@ -22,6 +21,17 @@ import type { FastifyReply } from 'fastify';
 import { SkipClientAuth, StreamTokens } from '@app/auth';
 import { EventStreams } from './event-streams';
 import { parseLastEventId } from './sse';
+
+/** OpenAPI: the body of a stream. */
+const EVENT_STREAM = {
+  'text/event-stream': {
+    schema: {
+      type: 'string',
+      example:
+        'id: 57\ndata: {"flag":"dark_mode","action":"update","revision":57,"actor":"ops","at":"2026-11-27T20:48:55.150Z"}\n\n',
+    },
+  },
+};
 
 /** Marks a route whose reply is a long-lived stream: request-latency metrics leave it out. */
 const STREAM = { stream: true };
@@ -52,7 +62,6 @@ export class EventsController {
       'or `last_event_id` query parameter) to first receive every recorded change after that ' +
       'revision, then live ones, with no gap and no duplicate.',
   })
-  @ApiProduces('text/event-stream')
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
@@ -66,6 +75,7 @@ export class EventsController {
   @ApiResponse({
     status: 200,
     description: 'The stream (text/event-stream), open until the client or the server ends it',
+    content: EVENT_STREAM,
   })
   @ApiResponse({ status: 400, description: 'Last-Event-ID is not a revision (`field` names it)' })
   @ApiResponse({
@@ -99,13 +109,16 @@ export class EventsController {
       'valid 10 minutes when CLIENT_TOKENS is set. Messages: `data: {"type":"refetchEvaluation",' +
       '"etag":"\\"<revision>\\"","lastModified":<unix seconds>}`.',
   })
-  @ApiProduces('text/event-stream')
   @ApiQuery({
     name: 'token',
     required: false,
     description: 'The stream token (required when CLIENT_TOKENS is set)',
   })
-  @ApiResponse({ status: 200, description: 'The stream (text/event-stream)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The stream (text/event-stream)',
+    content: EVENT_STREAM,
+  })
   @ApiResponse({ status: 401, description: 'Missing, invalid or expired stream token; no stream' })
   ofrep(@Query('token') token: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     if (this.tokens.required) {
