@@ -2,8 +2,8 @@ import { AddressInfo } from 'node:net';
 import { OpenFeature as ServerFeatures, ErrorCode } from '@openfeature/server-sdk';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { OpenFeature as WebFeatures, ProviderEvents } from '@openfeature/web-sdk';
-import { EventSource } from 'eventsource';
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
+import { NodeEventSource } from './support/node-event-source';
 import { SseClient } from './support/sse-client';
 import { ADMIN_SECRET, startApp, TestApp, uniqueFlag, waitFor } from './support/test-app';
 
@@ -158,13 +158,17 @@ describe('OpenFeature OFREP (e2e)', () => {
 
   describe('with @openfeature/web-sdk and @openfeature/ofrep-web-provider', () => {
     // The provider opens OFREP's event stream with the global EventSource, which browsers have
-    // and Node 20 has not: the `eventsource` package (the WHATWG EventSource for Node) stands in.
-    const hadEventSource = 'EventSource' in globalThis;
+    // and Node 20 has not: the `eventsource` package (the WHATWG EventSource for Node) stands in
+    // (see NodeEventSource for why over node:http).
+    // Installed even where Node has a global EventSource (undici's, behind a flag on 22 and 24).
+    const global = globalThis as { EventSource?: unknown };
+    const original = global.EventSource;
     beforeAll(() => {
-      if (!hadEventSource) Object.assign(globalThis, { EventSource });
+      global.EventSource = NodeEventSource;
     });
     afterAll(() => {
-      if (!hadEventSource) delete (globalThis as { EventSource?: unknown }).EventSource;
+      if (original === undefined) delete global.EventSource;
+      else global.EventSource = original;
     });
 
     it('is told of a change through the event stream (ADR 0008), with polling off', async () => {

@@ -56,9 +56,10 @@ class OpenStream {
   }
 
   write(text: string): void {
-    if (this.res.writableEnded) return;
+    if (this.res.writableEnded || this.res.destroyed) return;
     this.res.write(text);
-    if (this.res.writableLength > MAX_BACKLOG_BYTES) this.res.end();
+    // Destroyed, not ended: ending would wait for the backlog to drain, which it does not.
+    if (this.res.writableLength > MAX_BACKLOG_BYTES) this.res.destroy();
   }
 }
 
@@ -142,6 +143,8 @@ export class EventStreams implements OnModuleInit, OnModuleDestroy {
     const stream = new OpenStream(res, kind, after ?? 0);
     this.streams.add(stream);
     res.on('close', () => this.streams.delete(stream));
+    // A client gone mid-write: its 'close' removes the stream; the error needs no other handling.
+    res.on('error', () => undefined);
     if (after === undefined || kind === 'ofrep') {
       // OFREP providers refetch the whole evaluation after every reconnection (ADR 0008): a
       // replay would only make them refetch again.
