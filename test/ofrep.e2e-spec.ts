@@ -1,9 +1,11 @@
 import { AddressInfo } from 'node:net';
 import { OpenFeature as ServerFeatures, ErrorCode } from '@openfeature/server-sdk';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
-import { OpenFeature as WebFeatures } from '@openfeature/web-sdk';
+import { OpenFeature as WebFeatures, ProviderEvents } from '@openfeature/web-sdk';
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
-import { ADMIN_SECRET, startApp, TestApp, uniqueFlag } from './support/test-app';
+import { NodeEventSource } from './support/node-event-source';
+import { SseClient } from './support/sse-client';
+import { ADMIN_SECRET, startApp, TestApp, uniqueFlag, waitFor } from './support/test-app';
 
 // OpenFeature's own clients against edgeflags' OFREP endpoints (issue 7): the server SDK with
 // the OFREP provider (one evaluation per call) and the web SDK with the OFREP web provider (bulk
@@ -155,6 +157,45 @@ describe('OpenFeature OFREP (e2e)', () => {
   });
 
   describe('with @openfeature/web-sdk and @openfeature/ofrep-web-provider', () => {
+    // The provider opens OFREP's event stream with the global EventSource, which browsers have
+    // and Node 20 has not: the `eventsource` package (the WHATWG EventSource for Node) stands in
+    // (see NodeEventSource for why over node:http).
+    // Installed even where Node has a global EventSource (undici's, behind a flag on 22 and 24).
+    const global = globalThis as { EventSource?: unknown };
+    const original = global.EventSource;
+    beforeAll(() => {
+      global.EventSource = NodeEventSource;
+    });
+    afterAll(() => {
+      if (original === undefined) delete global.EventSource;
+      else global.EventSource = original;
+    });
+
+    it('is told of a change through the event stream (ADR 0008), with polling off', async () => {
+      const flag = uniqueFlag('of_sse');
+      await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
+      await WebFeatures.setProviderAndWait(
+        new OFREPWebProvider({
+          baseUrl,
+          headers: [['X-API-Key', CLIENT_TOKEN]],
+          cacheMode: 'disabled',
+          pollInterval: 0,
+        }),
+        { targetingKey: 'u1' },
+      );
+      const client = WebFeatures.getClient();
+      expect(client.getBooleanValue(flag, false)).toBe(true);
+      const changed = new Promise<string[]>((resolve) =>
+        client.addHandler(ProviderEvents.ConfigurationChanged, (details) =>
+          resolve(details?.flagsChanged ?? []),
+        ),
+      );
+      await t.admin.post(`/flags/${flag}/update?enabled=false`).expect(200);
+      expect(await changed).toContain(flag);
+      expect(client.getBooleanValue(flag, true)).toBe(false);
+      await WebFeatures.clearProviders();
+    });
+
     it('evaluates every flag in bulk for a context, and sees an update after a re-fetch', async () => {
       const flag = uniqueFlag('of_web');
       await t.admin.post(`/flags/${flag}/update?enabled=true&rollout_percentage=100`).expect(200);
@@ -187,6 +228,47 @@ describe('OpenFeature OFREP (e2e)', () => {
   });
 
   describe('the protocol over plain HTTP', () => {
+    it('advertises its event stream in the bulk response, opened by a stream token, never the client token', async () => {
+      const res = await post('/ofrep/v1/evaluate/flags', { context: { targetingKey: 'u1' } });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        eventStreams: Array<{ type: string; endpoint: { requestUri: string } }>;
+      };
+      expect(body.eventStreams).toHaveLength(1);
+      const [stream] = body.eventStreams;
+      expect(stream.type).toBe('sse');
+      expect(stream.endpoint.requestUri).toMatch(/^\/events\/ofrep\?token=\d+\.[\w-]+$/);
+      expect(JSON.stringify(body.eventStreams)).not.toContain(CLIENT_TOKEN);
+
+      for (const refused of [
+        '/events/ofrep',
+        '/events/ofrep?token=1.x',
+        `/events/ofrep?token=${CLIENT_TOKEN}`,
+      ]) {
+        const r = await fetch(`${baseUrl}${refused}`);
+        expect(r.status).toBe(401);
+        expect(await r.json()).toMatchObject({ statusCode: 401 });
+      }
+
+      const sse = await SseClient.open(`${baseUrl}${stream.endpoint.requestUri}`);
+      try {
+        expect(sse.status).toBe(200);
+        await waitFor(() => sse.comments.includes('stream open'));
+        const flag = uniqueFlag('of_stream');
+        const revision = (await t.admin.post(`/flags/${flag}/update?enabled=true`).expect(200)).body
+          .revision as number;
+        await waitFor(() => sse.messages.some((m) => m.id === String(revision)));
+        const message = sse.messages.find((m) => m.id === String(revision));
+        expect(JSON.parse(message!.data)).toEqual({
+          type: 'refetchEvaluation',
+          etag: `"${revision}"`,
+          lastModified: expect.any(Number) as number,
+        });
+      } finally {
+        sse.close();
+      }
+    });
+
     it('answers If-None-Match with 304 until an answer for that context changes', async () => {
       const context = { context: { targetingKey: 'u1', country: 'DE' } };
       const first = await post('/ofrep/v1/evaluate/flags', context);

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import { ChildApp, startChildApp } from './support/child-app';
+import { SseClient } from './support/sse-client';
+import { waitFor } from './support/test-app';
 
 /**
  * SIGTERM to a real process running main.ts: the signal handling and the SHUTDOWN_TIMEOUT_MS
@@ -28,6 +30,27 @@ describe('SIGTERM (e2e, the app in a process of its own)', () => {
       expect(await child.exited).toBe(0);
       expect(child.output()).toContain('SIGTERM: no new connections');
       expect(child.output()).not.toContain('exiting anyway');
+    },
+    BOOT_TIMEOUT_MS,
+  );
+
+  it(
+    'exits 0 with event streams open: they are ended at once, not waited for',
+    async () => {
+      // A bound far beyond this test's own timeout: exiting at all proves the streams did not hold it.
+      child = await startChildApp({ SHUTDOWN_TIMEOUT_MS: '600000' });
+      const streams = await Promise.all(
+        [0, 1, 2].map(() => SseClient.open(`http://127.0.0.1:${child!.port}/events`)),
+      );
+      try {
+        await waitFor(() => streams.every((s) => s.comments.includes('stream open')));
+        child.process.kill('SIGTERM');
+        expect(await child.exited).toBe(0);
+        await Promise.all(streams.map((s) => s.ended)); // the server ended each of them
+        expect(child.output()).not.toContain('exiting anyway');
+      } finally {
+        for (const stream of streams) stream.close();
+      }
     },
     BOOT_TIMEOUT_MS,
   );

@@ -145,6 +145,28 @@ function fixedServerLine(r) {
 }
 
 /** @param {Results} r */
+function eventsLines(r) {
+  const lines = [];
+  const l = r.events_latency;
+  if (!l || 'skipped' in l)
+    lines.push(
+      `- Change stream across instances (\`events-latency\`): ${l ? `skipped: ${l.skipped}` : 'not run'} (it runs only with \`BENCH_DATABASE_URL\` and \`BENCH_REDIS_URL\`).`,
+    );
+  else {
+    const worst = Math.max(l.on_a_ms.p99 ?? Infinity, l.on_b_ms.p99 ?? Infinity);
+    lines.push(
+      `- Change stream across instances (\`events-latency\`): one \`GET /events\` stream open on A and one on B (same PostgreSQL and Redis, both pinned to CPU 0), ${l.updates} updates on A (after ${l.warmup_updates} unmeasured). From A's update response to the event: on A's stream p50 ${fmt(l.on_a_ms.p50)} ms, p99 ${fmt(l.on_a_ms.p99)} ms; on B's p50 ${fmt(l.on_b_ms.p50)} ms, p99 ${fmt(l.on_b_ms.p99)} ms, max ${fmt(l.on_b_ms.max)} ms: ${worst < l.target_p99_ms ? 'within' : '**not** within'} the issue's target of p99 < ${l.target_p99_ms} ms. B hears of it by Redis pub/sub, with no database read.`,
+    );
+  }
+  const f = r.events_fanout;
+  if (f)
+    lines.push(
+      `- ${f.streams.toLocaleString('en')} open change streams (\`events-fanout\`, on one instance): RSS ${fmt(f.rss_before_kb / 1024)} MiB before opening them, ${fmt(f.rss_after_kb / 1024)} MiB after (${fmt(f.per_stream_kb)} KiB a stream: a socket, its HTTP state and a few small objects; the message of a change is framed once for all). One change reached the first stream p50 ${fmt(f.first_stream_ms.p50)} ms and all ${f.streams.toLocaleString('en')} p50 ${fmt(f.all_streams_ms.p50)} ms, max ${fmt(f.all_streams_ms.max)} ms after the update's response (${f.rounds} rounds; the bench process reads all the streams on the other CPU, so this includes its own reading).`,
+    );
+  return lines;
+}
+
+/** @param {Results} r */
 function stalenessLine(r) {
   const st = r.staleness;
   if (!st || 'skipped' in st)
@@ -320,6 +342,7 @@ function renderDocs(r, table) {
     updateLine(r),
     memoryLine(r, mib),
     stalenessLine(r),
+    ...eventsLines(r),
     burstLine(r),
   ];
   const restart = lastRestart();

@@ -304,6 +304,8 @@ export interface Results {
   };
   update_latency?: { plain: UpdateStats; with_cached_answers?: UpdateStatsWithAnswers | null };
   staleness?: Staleness | { skipped: string };
+  events_latency?: EventsLatency | { skipped: string };
+  events_fanout?: EventsFanout;
   targets?: Record<string, TargetResult>;
   final_stats?: CacheStats;
   service_warnings?: string[];
@@ -368,4 +370,28 @@ export interface MetricsCost {
   cpu_us_with: number | null;
   cpu_us_without: number | null;
   cpu_us_cost: number | null;
+}
+
+/** events-latency: update on A, then the change on GET /events streams of A and of B. */
+export interface EventsLatency {
+  updates: number;
+  warmup_updates: number;
+  flag: string;
+  on_a_ms: Quantiles;
+  on_b_ms: Quantiles;
+  timeouts: number;
+  errors: number;
+  target_p99_ms: number;
+}
+
+/** events-fanout: many open streams on one instance. */
+export interface EventsFanout {
+  streams: number;
+  rounds: number;
+  rss_before_kb: number;
+  rss_after_kb: number;
+  per_stream_kb: number;
+  first_stream_ms: Quantiles;
+  all_streams_ms: Quantiles;
+  incomplete_rounds: number;
 }

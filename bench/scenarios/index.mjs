@@ -5,6 +5,8 @@
 // fresh; memory follows check-hit straight away.
 import checkFixedRate from './check-fixed-rate.mjs';
 import details from './details.mjs';
+import eventsFanout from './events-fanout.mjs';
+import eventsLatency from './events-latency.mjs';
 import list from './list.mjs';
 import memory from './memory.mjs';
 import missBurst from './miss-burst.mjs';
@@ -27,6 +29,8 @@ export const SCENARIOS = [
   mixed,
   updateLatency,
   staleness,
+  eventsLatency,
+  eventsFanout,
   // Checked against targets (PASS/FAIL; BENCH_ENFORCE=1 fails the run on a miss); each skips
   // itself while the service lacks its endpoint. ofrep-bulk last: it creates flags until 100 exist.
   rulesCheck,

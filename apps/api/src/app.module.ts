@@ -3,6 +3,7 @@ import { AuthModule } from '@app/auth';
 import { CacheModule } from '@app/cache';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { EventsModule } from '@app/events';
 import { FlagsModule } from '@app/flags';
 import { MetricsModule } from '@app/metrics';
 import { OfrepModule } from '@app/ofrep';
@@ -23,6 +24,7 @@ export class AppModule {
         CacheModule,
         FlagsModule,
         OfrepModule,
+        EventsModule,
         MetricsModule,
         HealthModule,
       ],

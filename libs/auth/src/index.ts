@@ -4,3 +4,5 @@ export { AuthFailures } from './auth-failures';
 export { SkipClientAuth } from './client.guard';
 export { Actor, AdminOnly } from './decorators';
 export { authenticate } from './bearer';
+export { StreamTokens, STREAM_TOKEN_WINDOW_S } from './stream-tokens';
+export { refuse } from './refusals';

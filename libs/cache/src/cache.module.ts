@@ -4,6 +4,7 @@ import { createKeyv } from '@keyv/redis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { boundedMemoryStore } from './bounded-memory-store';
 import { CacheStats } from './cache-stats';
+import { ChangeNotices } from './change-notices';
 import { CacheStatsController } from './cache-stats.controller';
 import { EdgeCache } from './edge-cache';
 import { InvalidationBus } from './invalidation-bus';
@@ -60,12 +61,13 @@ class RedisConnectionModule implements OnApplicationShutdown {
     CacheStats,
     L2Cache,
     InvalidationBus,
+    ChangeNotices,
     {
       provide: EdgeCache,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new EdgeCache(config.edge.maxFlags, config.ttl.serviceMs),
     },
   ],
-  exports: [CacheStats, L2Cache, InvalidationBus, EdgeCache],
+  exports: [CacheStats, L2Cache, InvalidationBus, EdgeCache, ChangeNotices],
 })
 export class CacheModule {}

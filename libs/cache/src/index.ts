@@ -7,3 +7,4 @@ export { InvalidationBus } from './invalidation-bus';
 export { L2Cache, CacheBackendState } from './l2-cache';
 export { boundedMemoryStore } from './bounded-memory-store';
 export { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';
+export { ChangeNotices, ChangeNotice, ChangeRecord, ChangeAction } from './change-notices';

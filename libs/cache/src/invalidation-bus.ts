@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CacheKeys } from './cache-keys';
 import { CacheStats } from './cache-stats';
+import { ChangeAction, ChangeNotice, ChangeNotices } from './change-notices';
 import { EdgeCache } from './edge-cache';
 import { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';
 
@@ -19,6 +20,7 @@ export class InvalidationBus implements OnApplicationBootstrap {
     @Inject(REDIS_CONNECTIONS) private readonly redis: RedisConnections | null,
     private readonly edge: EdgeCache,
     private readonly stats: CacheStats,
+    private readonly notices: ChangeNotices,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,29 +54,76 @@ export class InvalidationBus implements OnApplicationBootstrap {
     this.reconnectListeners.push(listener);
   }
 
-  /** `archived`: the flag is gone at this revision (receivers forget it instead of reloading it). */
-  publish(flag: string, revision: number, archived = false): void {
+  /**
+   * `archived`: the flag is gone at this revision (receivers forget it instead of reloading it).
+   * The message is `{f, r, a?}` as instances of the previous version send and read it, plus the
+   * change itself (`p` previous revision, `c` action, `u` actor, `t` time) for the change stream
+   * of every other instance; the previous version ignores fields it does not know.
+   */
+  publish(change: ChangeNotice, archived = false): void {
     if (this.redis === null || !this.redis.isReady) return;
     this.stats.invalidationsSent++;
+    const message: WireMessage = { f: change.flag, r: change.revision };
+    if (archived) message.a = 1;
+    if (change.previous !== undefined) message.p = change.previous;
+    if (change.action !== undefined) message.c = change.action;
+    if (change.actor !== undefined) message.u = change.actor;
+    if (change.at !== undefined) message.t = change.at;
     this.redis.commands
-      .publish(
-        CacheKeys.invalidationChannel(this.redis.database),
-        JSON.stringify(archived ? { f: flag, r: revision, a: 1 } : { f: flag, r: revision }),
-      )
+      .publish(CacheKeys.invalidationChannel(this.redis.database), JSON.stringify(message))
       .catch(() => {
         this.stats.redisErrors++;
       });
   }
 
   private receive(message: string): void {
+    let parsed: Partial<Record<keyof WireMessage, unknown>>;
     try {
-      const { f, r, a } = JSON.parse(message) as { f: unknown; r: unknown; a?: unknown };
-      if (typeof f !== 'string' || !Number.isSafeInteger(r) || (r as number) <= 0) return;
-      this.stats.invalidationsReceived++;
-      if (a === 1) this.edge.forget(f, r as number);
-      else this.edge.noteRevision(f, r as number);
+      parsed = JSON.parse(message) as Partial<Record<keyof WireMessage, unknown>>;
     } catch {
       this.log.warn('ignored a malformed invalidation message');
+      return;
     }
+    const { f, r, a } = parsed;
+    if (typeof f !== 'string' || !Number.isSafeInteger(r) || (r as number) <= 0) return;
+    const revision = r as number;
+    this.stats.invalidationsReceived++;
+    if (a === 1) this.edge.forget(f, revision);
+    else this.edge.noteRevision(f, revision);
+    this.notices.announce(noticeOf(f, revision, parsed));
   }
+}
+
+/** The pub/sub message; one-letter keys because every instance receives every message. */
+interface WireMessage {
+  f: string;
+  r: number;
+  a?: 1;
+  p?: number;
+  c?: ChangeAction;
+  u?: string;
+  t?: string;
+}
+
+const ACTIONS: ReadonlySet<unknown> = new Set<ChangeAction>([
+  'create',
+  'update',
+  'archive',
+  'restore',
+  'invalidate',
+]);
+
+/** The change a message tells of; the fields of an older instance's message (or bad ones) are left out. */
+function noticeOf(
+  flag: string,
+  revision: number,
+  { p, c, u, t }: Partial<Record<keyof WireMessage, unknown>>,
+): ChangeNotice {
+  const notice: ChangeNotice = { flag, revision };
+  if (Number.isSafeInteger(p) && (p as number) >= 0 && (p as number) < revision)
+    notice.previous = p as number;
+  if (ACTIONS.has(c)) notice.action = c as ChangeAction;
+  if (typeof u === 'string') notice.actor = u;
+  if (typeof t === 'string') notice.at = t;
+  return notice;
 }

@@ -43,6 +43,8 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000) MEMORY_CACHE_MAX_KEYS: number = 100_000;
   /** How often each instance asks PostgreSQL for flag revisions it has not seen (the staleness bound when pub/sub is lost). */
   @Transform(toInt) @IsInt() @Min(50) @Max(60_000) SYNC_INTERVAL_MS: number = 1000;
+  /** A comment line on every open change stream this often, so proxies do not cut an idle one. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(300_000) EVENTS_KEEPALIVE_MS: number = 15_000;
   /** A Redis read that takes longer is abandoned and treated as a miss. */
   @Transform(toInt) @IsInt() @Min(5) @Max(10_000) REDIS_COMMAND_TIMEOUT_MS: number = 200;
   @Transform(toInt) @IsInt() @Min(100) @Max(60_000) DB_CONNECT_TIMEOUT_MS: number = 2000;
@@ -97,6 +99,7 @@ export interface AppConfig {
     { kind: 'redis'; url: string; commandTimeoutMs: number } | { kind: 'memory'; maxKeys: number };
   ttl: { checkMs: number; endpointMs: number; serviceMs: number; listMs: number };
   edge: { maxFlags: number; syncIntervalMs: number };
+  events: { keepaliveMs: number };
   logLevel: string;
   /** Undefined when LOG_FORMAT is unset: the app then picks by NODE_ENV and whether stdout is a terminal. */
   logFormat?: 'json' | 'pretty';
@@ -172,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       listMs: e.CACHE_TTL_LIST_S * 1000,
     },
     edge: { maxFlags: e.EDGE_CACHE_MAX_FLAGS, syncIntervalMs: e.SYNC_INTERVAL_MS },
+    events: { keepaliveMs: e.EVENTS_KEEPALIVE_MS },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     auth: {

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { EdgeCache, InvalidationBus } from '@app/cache';
+import { ChangeNotices, EdgeCache, InvalidationBus } from '@app/cache';
 import { type DefinitionPatch, type JsonObject, validateDefinition } from '@app/flag-model';
 import type { FlagState } from './flag.entity';
 import { FlagsError } from './flags.errors';
-import { ChangeAction, CurrentFlag, FlagsRepository, HistoryEntry } from './flags.repository';
+import {
+  ChangeAction,
+  CurrentFlag,
+  FlagsRepository,
+  HistoryEntry,
+  RecordedChange,
+} from './flags.repository';
 import { fromFlagState, toFlagState } from './flag-state';
 
 /** What an admin's write asks for: every field optional; `metadata`, `variants`, `rules` replace whole. */
@@ -98,7 +104,8 @@ const currentBody = ({ flag, archived }: CurrentFlag): CurrentFlagBody => ({
 /**
  * The write side. Every write goes to PostgreSQL first (with its history entry, in one
  * transaction); the new revision then invalidates every layer of the flag on this instance and
- * is published to every other one (STYLE: invalidate where you write).
+ * is published to every other one (STYLE: invalidate where you write), and announced to this
+ * instance's change stream.
  */
 @Injectable()
 export class FlagAdmin {
@@ -106,15 +113,16 @@ export class FlagAdmin {
     private readonly repository: FlagsRepository,
     private readonly edge: EdgeCache,
     private readonly bus: InvalidationBus,
+    private readonly notices: ChangeNotices,
   ) {}
 
   async update(name: string, patch: FlagPatch, actor: string): Promise<FlagUpdateBody> {
-    const { flag, action } = await this.repository.upsert(
+    const { flag, action, change } = await this.repository.upsert(
       name,
       (current) => applyPatch(name, current, patch),
       actor,
     );
-    this.invalidateEverywhere(name, flag.revision);
+    this.invalidateEverywhere(change);
     return {
       flag_name: flag.name,
       created: action === 'create',
@@ -124,19 +132,24 @@ export class FlagAdmin {
     };
   }
 
-  async invalidate(name: string): Promise<FlagInvalidateBody> {
-    const revision = await this.repository.bumpRevision(name);
-    if (revision === null) throw FlagsError.notFound(name);
-    this.invalidateEverywhere(name, revision);
-    return { flag_name: name, invalidated: ['check', 'endpoint', 'service', 'list'], revision };
+  async invalidate(name: string, actor: string): Promise<FlagInvalidateBody> {
+    const change = await this.repository.bumpRevision(name, actor);
+    if (change === null) throw FlagsError.notFound(name);
+    this.invalidateEverywhere(change);
+    return {
+      flag_name: name,
+      invalidated: ['check', 'endpoint', 'service', 'list'],
+      revision: change.revision,
+    };
   }
 
   async archive(name: string, actor: string): Promise<FlagArchiveBody> {
-    const revision = await this.repository.archive(name, actor);
-    if (revision === null) throw FlagsError.notFound(name);
-    this.edge.forget(name, revision);
-    this.bus.publish(name, revision, true);
-    return { flag_name: name, archived: true, revision };
+    const change = await this.repository.archive(name, actor);
+    if (change === null) throw FlagsError.notFound(name);
+    this.edge.forget(name, change.revision);
+    this.bus.publish(change, true);
+    this.notices.announce(change);
+    return { flag_name: name, archived: true, revision: change.revision };
   }
 
   async history(name: string, limit: number, cursor?: string): Promise<FlagHistoryBody> {
@@ -150,8 +163,9 @@ export class FlagAdmin {
    * O(1) whatever the number of cached users: knowing the new revision makes every key of the
    * older one unreachable here at once, and the message does the same on every other instance.
    */
-  private invalidateEverywhere(name: string, revision: number): void {
-    this.edge.noteRevision(name, revision);
-    this.bus.publish(name, revision);
+  private invalidateEverywhere(change: RecordedChange): void {
+    this.edge.noteRevision(change.flag, change.revision);
+    this.bus.publish(change);
+    this.notices.announce(change);
   }
 }

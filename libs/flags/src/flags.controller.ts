@@ -172,8 +172,8 @@ export class FlagsController {
   @ApiOkResponse({ type: InvalidateDoc })
   @ApiNotFoundResponse({ type: ErrorDoc })
   @AdminOnly()
-  invalidate(@Param() { flag_name }: FlagNameParams) {
-    return this.admin.invalidate(flag_name);
+  invalidate(@Param() { flag_name }: FlagNameParams, @Actor() actor: string) {
+    return this.admin.invalidate(flag_name, actor);
   }
 
   @Delete(':flag_name')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChangeLog } from './change-log';
 import { FlagEntity, FlagHistoryEntity } from './flag.entity';
 import { FlagAdmin } from './flag-admin';
 import { FlagReader } from './flag-reader';
@@ -16,11 +17,13 @@ import { RevisionSync } from './revision-sync';
     FlagReader,
     FlagAdmin,
     RevisionSync,
+    ChangeLog,
     CheckCacheInterceptor,
     EndpointCacheInterceptor,
     { provide: FlagsRepository, useClass: TypeOrmFlagsRepository },
   ],
-  // The reader is what other front ends (OFREP) present over; writes stay behind this module's controller.
-  exports: [FlagReader],
+  // The reader is what other front ends (OFREP) present over; writes stay behind this module's
+  // controller. The change log is what the change stream replays.
+  exports: [FlagReader, ChangeLog],
 })
 export class FlagsModule {}

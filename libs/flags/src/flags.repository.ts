@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import type { FlagDefinition } from '@app/flag-model';
+import type { ChangeRecord } from '@app/cache';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DatabaseGuard, isDatabaseUnavailable, WriteDeadline } from '@app/database';
 import { FlagEntity, FlagHistoryEntity, FlagState } from './flag.entity';
@@ -17,6 +18,11 @@ export interface HistoryEntry {
   at: string;
   before: FlagState | null;
   after: FlagState | null;
+}
+
+/** A committed write, as the change stream tells of it; `previous`: the flag's revision before it (0: none). */
+export interface RecordedChange extends ChangeRecord {
+  previous: number;
 }
 
 /** The row a write starts from, locked until the write commits; null when the flag never existed. */
@@ -60,13 +66,23 @@ export abstract class FlagsRepository {
     name: string,
     change: FlagChange,
     actor: string,
-  ): Promise<{ flag: FlagDefinition; action: ChangeAction }>;
-  /** Archives a live flag; the new revision, or null when there is no live flag of that name. */
-  abstract archive(name: string, actor: string): Promise<number | null>;
+  ): Promise<{ flag: FlagDefinition; action: ChangeAction; change: RecordedChange }>;
+  /** Archives a live flag; the change, or null when there is no live flag of that name. */
+  abstract archive(name: string, actor: string): Promise<RecordedChange | null>;
   /** Gives a live flag a new revision without changing it (manual invalidation); null when there is none. */
-  abstract bumpRevision(name: string): Promise<number | null>;
+  abstract bumpRevision(name: string, actor: string): Promise<RecordedChange | null>;
   /** Newest first; `before` is the id to continue after. Null when the flag has never existed. */
   abstract history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null>;
+  /**
+   * Recorded changes with a revision above `after`, oldest first, at most `limit`; only `flag`'s
+   * and only up to `upTo` when given. Changes recorded before revisions were (migration
+   * 1734000000000) are not there.
+   */
+  abstract changesSince(
+    after: number,
+    limit: number,
+    only?: { flag: string; upTo: number },
+  ): Promise<ChangeRecord[]>;
 }
 
 /** Namespaces the per-flag advisory locks (any constant; it only has to stay the same across instances). */
@@ -158,12 +174,12 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
 
   upsert(
     name: string,
-    change: FlagChange,
+    decide: FlagChange,
     actor: string,
-  ): Promise<{ flag: FlagDefinition; action: ChangeAction }> {
+  ): Promise<{ flag: FlagDefinition; action: ChangeAction; change: RecordedChange }> {
     return this.transaction('the update was not applied', async (m) => {
       const before = await this.lock(m, name);
-      const next = change(
+      const next = decide(
         before === null
           ? null
           : { flag: toDefinition(before), archived: before.archivedAt !== null },
@@ -198,19 +214,21 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
       const after = await m.findOneByOrFail(FlagEntity, { name });
       const action: ChangeAction =
         before === null ? 'create' : before.archivedAt !== null ? 'restore' : 'update';
-      await this.record(
-        m,
-        name,
+      const flag = toDefinition(after);
+      const change = await this.record(m, {
+        flag: name,
         action,
-        before === null || before.archivedAt !== null ? null : toState(before),
-        toState(after),
+        before: before === null || before.archivedAt !== null ? null : toState(before),
+        after: toState(after),
         actor,
-      );
-      return { flag: toDefinition(after), action };
+        revision: flag.revision,
+        previous: before === null ? 0 : Number(before.revision),
+      });
+      return { flag, action, change };
     });
   }
 
-  archive(name: string, actor: string): Promise<number | null> {
+  archive(name: string, actor: string): Promise<RecordedChange | null> {
     return this.transaction('the flag was not archived', async (m) => {
       const before = await this.lock(m, name);
       if (before === null || before.archivedAt !== null) return null;
@@ -220,27 +238,85 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
          WHERE name = $1 RETURNING revision`,
         [name, actor],
       );
-      await this.record(m, name, 'archive', toState(before), null, actor);
-      return Number(row[0].revision);
+      return this.record(m, {
+        flag: name,
+        action: 'archive',
+        before: toState(before),
+        after: null,
+        actor,
+        revision: Number(row[0].revision),
+        previous: Number(before.revision),
+      });
     });
   }
 
-  bumpRevision(name: string): Promise<number | null> {
-    return this.run('the invalidation was not applied', 'write', () =>
-      this.serialised(async () => {
-        const [rows] = await this.db.query<[Array<{ revision: string }>, number]>(
-          `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 AND archived_at IS NULL RETURNING revision`,
-          [name],
-        );
-        return rows.length === 0 ? null : Number(rows[0].revision);
-      }),
-    );
+  /**
+   * A manual invalidation changes no data but takes a revision, and the change stream must be
+   * able to replay it like any other change: so it is a flag_history row (action `invalidate`,
+   * no before/after), written in the same transaction, under the same per-flag lock as every
+   * other write (revisions of one flag then commit in order). One ledger keeps the replay one
+   * indexed range read; the history endpoint leaves these rows out, so its output is unchanged.
+   */
+  bumpRevision(name: string, actor: string): Promise<RecordedChange | null> {
+    return this.transaction('the invalidation was not applied', async (m) => {
+      const before = await this.lock(m, name);
+      if (before === null || before.archivedAt !== null) return null;
+      const [rows] = await m.query<[Array<{ revision: string }>, number]>(
+        `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 RETURNING revision`,
+        [name],
+      );
+      return this.record(m, {
+        flag: name,
+        action: 'invalidate',
+        before: null,
+        after: null,
+        actor,
+        revision: Number(rows[0].revision),
+        previous: Number(before.revision),
+      });
+    });
+  }
+
+  changesSince(
+    after: number,
+    limit: number,
+    only?: { flag: string; upTo: number },
+  ): Promise<ChangeRecord[]> {
+    return this.run('could not read the changes', 'read', async () => {
+      const rows = await this.db.query<
+        Array<{
+          revision: string;
+          flag_name: string;
+          action: string;
+          actor: string;
+          created_at: Date;
+        }>
+      >(
+        only === undefined
+          ? `SELECT revision, flag_name, action, actor, created_at FROM flag_history
+             WHERE revision > $1 ORDER BY revision LIMIT $2`
+          : `SELECT revision, flag_name, action, actor, created_at FROM flag_history
+             WHERE revision > $1 AND revision <= $3 AND flag_name = $4 ORDER BY revision LIMIT $2`,
+        only === undefined ? [after, limit] : [after, limit, only.upTo, only.flag],
+      );
+      return rows.map((r) => ({
+        flag: r.flag_name,
+        revision: Number(r.revision),
+        action: r.action as ChangeRecord['action'],
+        actor: r.actor,
+        at: new Date(r.created_at).toISOString(),
+      }));
+    });
   }
 
   history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null> {
     return this.run('could not read the history', 'read', async () => {
+      // Manual invalidations are in the ledger for the change stream, not in a flag's history.
       const rows = await this.changes.find({
-        where: before === undefined ? { flagName: name } : { flagName: name, id: LessThan(before) },
+        where:
+          before === undefined
+            ? { flagName: name, action: Not('invalidate') }
+            : { flagName: name, action: Not('invalidate'), id: LessThan(before) },
         order: { id: 'DESC' },
         take: limit,
       });
@@ -272,22 +348,28 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
 
   private async record(
     m: EntityManager,
-    name: string,
-    action: ChangeAction,
-    before: FlagState | null,
-    after: FlagState | null,
-    actor: string,
-  ) {
-    await m.query(
-      `INSERT INTO flag_history (flag_name, action, before, after, actor) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)`,
+    c: Omit<RecordedChange, 'at'> & { before: FlagState | null; after: FlagState | null },
+  ): Promise<RecordedChange> {
+    const [row] = await m.query<Array<{ created_at: Date }>>(
+      `INSERT INTO flag_history (flag_name, action, before, after, actor, revision)
+       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6) RETURNING created_at`,
       [
-        name,
-        action,
-        before === null ? null : JSON.stringify(before),
-        after === null ? null : JSON.stringify(after),
-        actor,
+        c.flag,
+        c.action,
+        c.before === null ? null : JSON.stringify(c.before),
+        c.after === null ? null : JSON.stringify(c.after),
+        c.actor,
+        c.revision,
       ],
     );
+    return {
+      flag: c.flag,
+      revision: c.revision,
+      previous: c.previous,
+      action: c.action,
+      actor: c.actor,
+      at: new Date(row.created_at).toISOString(),
+    };
   }
 
   private transaction<T>(action: string, work: (m: EntityManager) => Promise<T>): Promise<T> {

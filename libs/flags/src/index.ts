@@ -4,3 +4,4 @@ export { FlagsError, FlagsErrorCode } from './flags.errors';
 export { FLAG_NAME_PATTERN } from './dto/flag-name.dto';
 export { validationOptions } from './validation';
 export { findTooDeep } from './json-values';
+export { ChangeLog } from './change-log';

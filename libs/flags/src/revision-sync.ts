@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { EdgeCache, InvalidationBus } from '@app/cache';
+import { ChangeNotices, EdgeCache, InvalidationBus } from '@app/cache';
 import { FlagsRepository } from './flags.repository';
 
 /** How far back each poll looks: a write that took its revision earlier but committed later is still seen. */
@@ -26,12 +26,15 @@ export class RevisionSync implements OnApplicationBootstrap, BeforeApplicationSh
   /** [time, highest revision known then]; the poll asks for revisions above the entry LOOKBACK_MS old. */
   private marks: Array<[number, number]> = [];
   private failing = false;
+  /** Whether a poll has succeeded since start. */
+  private loaded = false;
   private stopped = false;
 
   constructor(
     private readonly repository: FlagsRepository,
     private readonly edge: EdgeCache,
     private readonly bus: InvalidationBus,
+    private readonly notices: ChangeNotices,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,8 +72,13 @@ export class RevisionSync implements OnApplicationBootstrap, BeforeApplicationSh
       for (const { name, revision, archived } of await this.repository.revisionsSince(since)) {
         if (archived) this.edge.forget(name, revision);
         else this.edge.noteRevision(name, revision);
+        // The first load is the state at start, not news. After it the change stream hears of
+        // every revision seen (again and again within the look-back), and tells apart what it
+        // has already sent.
+        if (this.loaded) this.notices.announce({ flag: name, revision });
       }
       this.edge.complete = true;
+      this.loaded = true;
       this.marks.push([now, this.edge.maxRevision]);
       if (this.failing) this.log.log('revision sync with PostgreSQL restored');
       this.failing = false;

@@ -114,6 +114,8 @@ export class MetricsService {
    */
   instrument(fastify: FastifyInstance): void {
     fastify.addHook('onRoute', (route) => {
+      // A stream's "latency" is how long the client stayed: it would drown the histogram.
+      if ((route.config as { stream?: boolean })?.stream === true) return;
       const observe = this.http.forRoute(route.url);
       const record = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
         observe(request.method, reply.statusCode, reply.elapsedTime / 1000);

@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { StreamTokens } from '@app/auth';
 import { FlagReader, FlagsError, FlagsErrorCode, FLAG_NAME_PATTERN } from '@app/flags';
 import type { FlagDefinition } from '@app/flag-model';
 import { ofrepContext } from './ofrep-context';
@@ -37,6 +38,7 @@ export class OfrepController {
   constructor(
     private readonly reader: FlagReader,
     private readonly memo: OfrepBulkMemo,
+    private readonly streamTokens: StreamTokens,
   ) {}
 
   @Post('evaluate/flags/:key')
@@ -92,9 +94,13 @@ export class OfrepController {
     // From memory while no flag has changed (the list memo): no await, as for a REST check.
     const flags: readonly FlagDefinition[] =
       this.reader.peekAll() ?? (await this.reader.all()).flags;
+    const { streams, window } = this.eventStreams();
+    // The stream token's window is part of the ETag: an expiring token gets a 200 with a fresh one.
+    const tagged = (etag: string) =>
+      window === undefined ? etag : `${etag.slice(0, -1)}.${window}"`;
     // A revalidation is decided before evaluating: a 304 evaluates nothing.
     if (ifNoneMatch !== undefined) {
-      const etag = this.memo.etagOf(flags, context);
+      const etag = tagged(this.memo.etagOf(flags, context));
       if (matches(ifNoneMatch, etag)) {
         void reply.header('etag', etag).header('cache-control', 'no-cache').status(304).send();
         return;
@@ -102,11 +108,27 @@ export class OfrepController {
     }
     const bulk = this.memo.evaluate(flags, context);
     void reply
-      .header('etag', bulk.etag)
+      .header('etag', tagged(bulk.etag))
       .header('cache-control', 'no-cache')
       .status(200)
       .type('application/json; charset=utf-8')
-      .send(bulkBody(bulk));
+      .send(bulkBody(bulk, streams));
+  }
+
+  /**
+   * OFREP's SSE extension (ADR 0008): where the provider opens its event stream. An `endpoint`
+   * without an origin: the provider joins it to the origin it already talks to, so it needs no
+   * knowledge of proxies here. When reads need a token, the URL carries a short-lived stream
+   * token, never the client's own (see StreamTokens), and its window goes into the ETag.
+   */
+  private eventStreams(): { streams: Array<Record<string, unknown>>; window?: number } {
+    if (!this.streamTokens.required)
+      return { streams: [{ type: 'sse', endpoint: { requestUri: '/events/ofrep' } }] };
+    const { token, window } = this.streamTokens.current();
+    return {
+      streams: [{ type: 'sse', endpoint: { requestUri: `/events/ofrep?token=${token}` } }],
+      window,
+    };
   }
 }
 

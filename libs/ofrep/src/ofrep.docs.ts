@@ -35,6 +35,18 @@ export class OfrepFailureDoc {
   @ApiProperty() errorDetails!: string;
 }
 
+/** OFREP 0.3.0 `eventStream` (ADR 0008), as edgeflags fills it. */
+export class OfrepEventStreamDoc {
+  @ApiProperty({ example: 'sse' }) type!: string;
+  @ApiProperty({
+    example: { requestUri: '/events/ofrep?token=1764300000.abc' },
+    description:
+      'Joined to the origin the provider is configured with; the token (only when CLIENT_TOKENS is set) opens the stream for 10-15 minutes',
+  })
+  endpoint!: { requestUri: string };
+}
+
 export class OfrepBulkDoc {
   @ApiProperty({ type: [OfrepSuccessDoc] }) flags!: OfrepSuccessDoc[];
+  @ApiProperty({ type: [OfrepEventStreamDoc] }) eventStreams!: OfrepEventStreamDoc[];
 }

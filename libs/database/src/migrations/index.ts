@@ -2,6 +2,7 @@ import { CreateFlags1732700000000 } from './1732700000000-create-flags';
 import { SeedFlags1732700000001 } from './1732700000001-seed-flags';
 import { FlagHistory1732800000000 } from './1732800000000-flag-history';
 import { FlagDefinitions1733000000000 } from './1733000000000-flag-definitions';
+import { HistoryRevision1734000000000 } from './1734000000000-history-revision';
 import { FlagUpdatedBy1734100000000 } from './1734100000000-flag-updated-by';
 
 /** Listed explicitly (not globbed) so the same list works from ts-jest, swc and the built dist/. */
@@ -10,6 +11,7 @@ export const MIGRATIONS = [
   SeedFlags1732700000001,
   FlagHistory1732800000000,
   FlagDefinitions1733000000000,
+  HistoryRevision1734000000000,
   FlagUpdatedBy1734100000000,
 ];
 export { SEED_FLAGS } from './1732700000001-seed-flags';

@@ -1,5 +1,12 @@
 import { createCache } from 'cache-manager';
-import { boundedMemoryStore, CacheStats, EdgeCache, InvalidationBus, L2Cache } from '@app/cache';
+import {
+  boundedMemoryStore,
+  CacheStats,
+  ChangeNotices,
+  EdgeCache,
+  InvalidationBus,
+  L2Cache,
+} from '@app/cache';
 
 import { loadConfig } from '@app/config';
 import { Circuits } from '@app/resilience';
@@ -20,12 +27,14 @@ export function flagServices() {
     stats,
     new Circuits(),
   );
-  const bus = new InvalidationBus(null, edge, stats);
+  const notices = new ChangeNotices();
+  const bus = new InvalidationBus(null, edge, stats, notices);
   return {
     repository,
     stats,
     edge,
+    notices,
     reader: new FlagReader(repository, edge, l2, stats, config),
-    admin: new FlagAdmin(repository, edge, bus),
+    admin: new FlagAdmin(repository, edge, bus, notices),
   };
 }

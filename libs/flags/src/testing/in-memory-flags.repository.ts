@@ -1,4 +1,5 @@
 import type { FlagDefinition } from '@app/flag-model';
+import type { ChangeAction as LedgerAction, ChangeRecord } from '@app/cache';
 import type { FlagState } from '../flag.entity';
 import { FlagsError } from '../flags.errors';
 import {
@@ -6,6 +7,7 @@ import {
   FlagChange,
   FlagsRepository,
   HistoryEntry,
+  RecordedChange,
   RevisionChange,
 } from '../flags.repository';
 import { fromFlagState, toFlagState } from '../flag-state';
@@ -23,6 +25,8 @@ interface Row {
 export class InMemoryFlagsRepository extends FlagsRepository {
   private readonly rows = new Map<string, Row>();
   private readonly changes = new Map<string, HistoryEntry[]>();
+  /** Every change with its revision, invalidations included (the change stream's ledger). */
+  readonly ledger: ChangeRecord[] = [];
   private changeCount = 0;
   private sequence = 0;
   down = false;
@@ -101,11 +105,11 @@ export class InMemoryFlagsRepository extends FlagsRepository {
         actor,
       );
       this.rows.set(name, { flag, archived: false });
-      return { flag, action };
+      return { flag, action, change: this.log(flag, current?.flag.revision ?? 0, action, actor) };
     });
   }
 
-  archive(name: string, actor: string): Promise<number | null> {
+  archive(name: string, actor: string): Promise<RecordedChange | null> {
     return this.call(() => {
       const row = this.rows.get(name);
       if (row === undefined || row.archived) return null;
@@ -117,18 +121,51 @@ export class InMemoryFlagsRepository extends FlagsRepository {
       };
       this.rows.set(name, { flag, archived: true });
       this.record(name, 'archive', toFlagState(row.flag), null, actor);
-      return flag.revision;
+      return this.log(flag, row.flag.revision, 'archive', actor);
     });
   }
 
-  bumpRevision(name: string): Promise<number | null> {
+  bumpRevision(name: string, actor: string): Promise<RecordedChange | null> {
     return this.call(() => {
       const row = this.rows.get(name);
       if (row === undefined || row.archived) return null;
       const flag = { ...row.flag, revision: ++this.sequence };
       this.rows.set(name, { flag, archived: false });
-      return flag.revision;
+      return this.log(flag, row.flag.revision, 'invalidate', actor);
     });
+  }
+
+  changesSince(
+    after: number,
+    limit: number,
+    only?: { flag: string; upTo: number },
+  ): Promise<ChangeRecord[]> {
+    return this.call(() =>
+      this.ledger
+        .filter(
+          (c) =>
+            c.revision > after &&
+            (only === undefined || (c.flag === only.flag && c.revision <= only.upTo)),
+        )
+        .slice(0, limit),
+    );
+  }
+
+  private log(
+    flag: FlagDefinition,
+    previous: number,
+    action: LedgerAction,
+    actor: string,
+  ): RecordedChange {
+    const change = {
+      flag: flag.name,
+      revision: flag.revision,
+      action,
+      actor,
+      at: new Date(0).toISOString(),
+    };
+    this.ledger.push(change);
+    return { ...change, previous };
   }
 
   history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null> {
