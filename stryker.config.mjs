@@ -49,10 +49,13 @@ export default {
   // Stryker merges this over jest.config.js as its sandbox copy reads it: `projects` is dropped
   // (or the e2e project would run too), and so is `rootDir`, which this file's import resolved to
   // the original checkout: jest then takes the sandbox it runs in, where the mutated code is.
+  // enableFindRelatedTests: a mutant's run loads only the spec files that import its file, not
+  // every spec (jest loads a file before it can filter its tests by name); and a static mutant
+  // (module-level code, which no single test covers) runs those files rather than all of them.
   jest: {
     projectType: 'custom',
     config: { ...unit, rootDir: undefined, projects: undefined, testRegex: SPECS },
-    enableFindRelatedTests: false,
+    enableFindRelatedTests: true,
   },
   // Each mutant runs only the tests that cover it (recorded per test in the first, dry run).
   coverageAnalysis: 'perTest',
