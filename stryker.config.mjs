@@ -33,13 +33,18 @@ const MUTATE = [
 
 const unit = jestConfig.projects.find((p) => p.displayName === 'unit');
 /**
- * The unit specs that can reach the mutated code. `*.statistics.spec.ts` (properties over
- * 100,000 users, tens of seconds each) are left to `npm test`: a mutant covered by them would pay
- * that for every run, and the exact vectors beside them pin the same code.
+ * The unit specs of the mutated files: those beside them, and the error filter's. Left to
+ * `npm test`: `*.statistics.spec.ts` (properties over 100,000 users, tens of seconds each; the
+ * exact vectors beside them pin the same code) and the services' specs (flag-admin, flag-reader,
+ * database-guard), which test the services over the core rather than the core.
  */
 const SPECS = [
   '/libs/(rollout|flag-model|cache|config|flags|database)/src/.*(?<!\\.statistics)\\.spec\\.ts$',
   '/apps/api/src/http-exception\\.filter\\.spec\\.ts$',
+];
+const NOT_SPECS = [
+  '/libs/flags/src/flag-(admin|reader)\\.spec\\.ts$',
+  '/libs/database/src/database-guard\\.spec\\.ts$',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -54,7 +59,15 @@ export default {
   // (module-level code, which no single test covers) runs those files rather than all of them.
   jest: {
     projectType: 'custom',
-    config: { ...unit, rootDir: undefined, projects: undefined, testRegex: SPECS },
+    config: {
+      ...unit,
+      rootDir: undefined,
+      projects: undefined,
+      testRegex: SPECS,
+      testPathIgnorePatterns: ['/node_modules/', ...NOT_SPECS],
+      // Each mutant runs the specs of its own library only: see the file for why.
+      filter: '<rootDir>/stryker/own-library-specs.cjs',
+    },
     enableFindRelatedTests: true,
   },
   // Each mutant runs only the tests that cover it (recorded per test in the first, dry run).
@@ -69,15 +82,7 @@ export default {
   ignorers: ['openapi-docs'],
   // What the sandbox need not copy: nothing here is read by the unit specs (docs/ is: a spec
   // checks the configuration table).
-  ignorePatterns: [
-    '/apps/console',
-    '/bench',
-    '/k6',
-    '/test',
-    '/deploy',
-    '/dist',
-    '/.data',
-  ],
+  ignorePatterns: ['/apps/console', '/bench', '/k6', '/test', '/deploy', '/dist', '/.data'],
   // Committed (see docs/testing.md): a run re-tests only mutants whose code or covering tests
   // changed, so CI, which starts from a fresh checkout, stays fast.
   incremental: true,
