@@ -76,7 +76,7 @@ describe('validationOptions', () => {
       property: 'enabled',
       constraints: { isBoolean: 'enabled must be true or false' },
     };
-    expect(respond([bare as ValidationError, { property: 'x' } as ValidationError])).toEqual({
+    expect(respond([bare, { property: 'x' }])).toEqual({
       statusCode: 400,
       error: 'Bad Request',
       message: 'enabled must be true or false',
