@@ -21,4 +21,12 @@ describe('CacheKeys', () => {
     expect(CacheKeys.check('f', 1, undefined)).toBe(CacheKeys.check('f', 1, ''));
     expect(CacheKeys.check('f', 1, undefined)).not.toBe(CacheKeys.check('f', 1, 'anon'));
   });
+
+  it('names anonymous answers, auth failures and the auth-block channel', () => {
+    expect(CacheKeys.check('f', 3, undefined)).toBe('ef:v2:{f}:3:check:anon');
+    expect(CacheKeys.endpoint('f', 3, '')).toBe('ef:v2:{f}:3:endpoint:anon');
+    expect(CacheKeys.endpoint('f', 3, undefined)).toBe('ef:v2:{f}:3:endpoint:anon');
+    expect(CacheKeys.authFailures('10.0.0.7')).toBe('ef:auth-failures:10.0.0.7');
+    expect(CacheKeys.authBlockChannel(4)).toBe('ef:auth-block:4');
+  });
 });

@@ -139,4 +139,28 @@ describe(EdgeCache.name, () => {
     expect(sut.size).toBe(0);
     expect(sut.knownFlags).toBe(2); // revisions stay
   });
+
+  it('restarts the TTL when the same revision is loaded again', () => {
+    sut.store(snap('f', 1));
+    now += 9_000;
+    sut.store(snap('f', 1, 60));
+    now += 5_000;
+    expect(sut.peek('f')?.rolloutPercentage).toBe(60);
+  });
+
+  it('keeps the list generation an archive raised when a correction changes nothing', () => {
+    sut.noteRevision('a', 5);
+    sut.forget('b', 9);
+    expect(sut.maxRevision).toBe(9);
+    sut.correctRevision('a', 5);
+    expect(sut.maxRevision).toBe(9);
+  });
+
+  it('reads a stale snapshot without making it recently used', () => {
+    for (const n of ['a', 'b', 'c']) sut.store(snap(n, 1));
+    expect(sut.peekStale('a')?.name).toBe('a');
+    sut.store(snap('d', 1));
+    expect(sut.peekStale('a')).toBeUndefined();
+    expect(sut.peekStale('b')?.name).toBe('b');
+  });
 });

@@ -53,4 +53,13 @@ describe(parseTokens.name, () => {
   it('accepts a 64-character name and a secret of exactly 16', () => {
     expect(ok(`${'n'.repeat(64)}:${SECRET}`)).toHaveLength(1);
   });
+
+  it('says exactly what an entry needs', () => {
+    expect(parseTokens('ADMIN_TOKENS', `ops:${SECRET},bad`)).toBe(
+      'ADMIN_TOKENS entry 2 must look like name:secret (name: letters, digits, _ . @ -)',
+    );
+    expect(parseTokens('CLIENT_TOKENS', 'web:short')).toBe(
+      "CLIENT_TOKENS entry 1 ('web') needs a secret of at least 16 token characters (A-Z a-z 0-9 - . _ ~ + /)",
+    );
+  });
 });

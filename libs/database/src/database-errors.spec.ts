@@ -98,4 +98,77 @@ describe(isDatabaseUnavailable.name, () => {
   it.each(notUnavailable)('%s: not unavailable', (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
   });
+
+  it.each([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'EHOSTDOWN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EADDRNOTAVAIL',
+  ])('reads the socket error %s as unavailable', (code) => {
+    expect(
+      isDatabaseUnavailable(socketError(code, `${code.toLowerCase()} while talking to db`)),
+    ).toBe(true);
+  });
+
+  it.each([
+    ['08001', true], // connection exception: cannot connect
+    ['53100', true], // insufficient resources: disk full
+    ['57P04', true], // operator intervention: database dropped
+    ['58030', true], // system error: I/O error
+    ['0800A', true],
+    ['23503', false], // a foreign key violation: the database answered
+    ['40001', false], // a serialization failure: answered too
+    ['XX000', false], // internal error: a bug, not an outage
+    ['18001', false], // 08 only at the start of the code
+    ['5800', false], // not a SQLSTATE: four characters, and no transport message either
+    ['580001', false],
+  ])('decides a server answer by its SQLSTATE class: %s is unavailable: %s', (code, expected) => {
+    expect(isDatabaseUnavailable(query(serverError(code, 'server said no')))).toBe(expected);
+  });
+
+  it('lets a SQLSTATE decide over a transport message, but not a code that is no SQLSTATE', () => {
+    expect(isDatabaseUnavailable(serverError('23505', 'Connection terminated'))).toBe(false);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error('Connection terminated'), { code: 'x' })),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error('Connection terminated'), { code: 7 })),
+    ).toBe(true);
+  });
+
+  it.each([
+    'Cannot use a pool after calling end on the pool',
+    'PGlite is closing',
+    'Query runner already released. Cannot run queries anymore.',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error and is not queryable',
+    'Driver not Connected',
+  ])('reads the transport message %j as unavailable, wherever it sits in the text', (message) => {
+    expect(isDatabaseUnavailable(new Error(`wrapped: ${message}!`))).toBe(true);
+  });
+
+  it('looks through up to three wrappers (cause or errors), and no further', () => {
+    const wrap = (inner: unknown, depth: number): unknown =>
+      depth === 0 ? inner : new Error('wrapper', { cause: wrap(inner, depth - 1) });
+    const refused = socketError('ECONNREFUSED', 'connect ECONNREFUSED');
+    expect(isDatabaseUnavailable(wrap(refused, 3))).toBe(true);
+    expect(isDatabaseUnavailable(wrap(refused, 4))).toBe(false);
+    expect(isDatabaseUnavailable(new AggregateError([new Error('no'), wrap(refused, 2)]))).toBe(
+      true,
+    );
+    expect(isDatabaseUnavailable(new AggregateError([new Error('no'), new Error('nor')]))).toBe(
+      false,
+    );
+    expect(isDatabaseUnavailable({ errors: 'ECONNREFUSED', message: 7 })).toBe(false);
+    expect(isDatabaseUnavailable(null)).toBe(false);
+    expect(isDatabaseUnavailable(new Error('plain', { cause: undefined }))).toBe(false);
+  });
 });

@@ -484,6 +484,50 @@ describe(evaluate.name, () => {
   });
 });
 
+describe(`${evaluate.name}: shared results`, () => {
+  it('keeps every (rule, on, variant) outcome of one definition apart', () => {
+    // One definition object, so every outcome lands in its memo of results; each must equal the
+    // result a fresh copy (a memo of its own) gives for the same context.
+    const f = flagDef({
+      type: 'string',
+      rolloutPercentage: 50,
+      variants: [
+        { name: 'a', value: 'A', weight: 300 },
+        { name: 'b', value: 'B', weight: 300 },
+        { name: 'c', value: 'C', weight: 400 },
+      ],
+      defaultVariant: 'c',
+      rules: [
+        rule([condition('plan', 'IN', ['pro'])], { rollout_percentage: 50, variant: 'a' }),
+        rule([condition('plan', 'IN', ['team'])], { rollout_percentage: 50 }),
+        rule([condition('plan', 'IN', ['free'])], { rollout_percentage: 0 }),
+      ],
+    });
+    const seen = new Set<string>();
+    for (const plan of ['pro', 'team', 'free', 'none']) {
+      for (const user of USERS.slice(0, 200)) {
+        const context = ctx(user, { plan });
+        const result = evaluate(f, context);
+        expect(result).toEqual(evaluate({ ...f }, context));
+        seen.add(`${result.ruleIndex}:${result.on}:${result.variant}:${result.reason}`);
+      }
+    }
+    expect([...seen].sort()).toEqual([
+      '-1:false:c:SPLIT',
+      '-1:true:a:SPLIT',
+      '-1:true:b:SPLIT',
+      '-1:true:c:SPLIT',
+      '0:false:c:TARGETING_MATCH',
+      '0:true:a:TARGETING_MATCH',
+      '1:false:c:TARGETING_MATCH',
+      '1:true:a:TARGETING_MATCH',
+      '1:true:b:TARGETING_MATCH',
+      '1:true:c:TARGETING_MATCH',
+      '2:false:c:TARGETING_MATCH',
+    ]);
+  });
+});
+
 describe(attributesRead.name, () => {
   it('lists the attributes the rules read, once each, sorted', () => {
     const f = flagDef({

@@ -70,4 +70,18 @@ describe('validationOptions', () => {
   it('has no field when there is no error to name', () => {
     expect(respond([])).toMatchObject({ message: '', field: undefined, errors: [] });
   });
+
+  it('reads an error without children or constraints (as class-validator may leave them)', () => {
+    const bare = {
+      property: 'enabled',
+      constraints: { isBoolean: 'enabled must be true or false' },
+    };
+    expect(respond([bare, { property: 'x' }])).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'enabled must be true or false',
+      field: 'enabled',
+      errors: [{ field: 'enabled', message: 'enabled must be true or false' }],
+    });
+  });
 });
