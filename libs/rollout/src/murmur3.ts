@@ -69,14 +69,13 @@ interface Prefix {
 // keeps arbitrary callers from growing the map without end: when full it starts over.
 const MAX_PREFIXES = 20_000;
 /** Per seed (the product uses two: bucket and variant split). */
-const prefixCaches: Array<{ seed: number; prefixes: Map<string, Prefix> }> = [];
+const prefixCaches = new Map<number, Map<string, Prefix>>();
 
 function prefixOf(a: string, seed: number): Prefix {
-  let cache: Map<string, Prefix> | undefined;
-  for (const c of prefixCaches) if (c.seed === seed) cache = c.prefixes;
+  let cache = prefixCaches.get(seed);
   if (cache === undefined) {
     cache = new Map();
-    prefixCaches.push({ seed, prefixes: cache });
+    prefixCaches.set(seed, cache);
   }
   let prefix = cache.get(a);
   if (prefix === undefined) {
