@@ -26,6 +26,8 @@ export interface CompiledFlag {
   readonly attributesRead: readonly string[];
   /** Whether an answer can depend on the time of evaluation (a DATE_* condition on currentTime). */
   readonly readsClock: boolean;
+  /** The result every context gets, when nothing in a context can change it; else undefined. */
+  readonly contextFree: Evaluation | undefined;
   /** The shared result for a (rule, on, variant) outcome: see `result`. */
   readonly result: (ruleIndex: number, on: boolean, variantIndex: number) => Evaluation;
 }
@@ -89,11 +91,23 @@ function compile(flag: FlagDefinition): CompiledFlag {
   };
 
   const attributes = new Set(flagRules.flatMap((r) => r.conditions.map((c) => c.attribute)));
+  const disabled = build(-1, false, defaultIndex, 'DISABLED');
   return {
     rules,
     cumulative,
     defaultIndex,
-    disabled: build(-1, false, defaultIndex, 'DISABLED'),
+    disabled,
+    // Disabled, or no rule to read the context and a rollout of nobody or of everybody without
+    // a split: evaluate's answer is then decided before any bucket, hash or attribute is read.
+    contextFree: !flag.enabled
+      ? disabled
+      : rules.length > 0
+        ? undefined
+        : flag.rolloutPercentage <= 0
+          ? result(-1, false, defaultIndex)
+          : flag.rolloutPercentage >= 100 && cumulative === undefined
+            ? result(-1, true, defaultIndex)
+            : undefined,
     attributesRead: Object.freeze([...attributes].sort()),
     readsClock: flagRules.some((r) =>
       r.conditions.some(

@@ -1,5 +1,5 @@
 import { bucketOf, isEnabledFor } from '@app/rollout';
-import { attributesRead, evaluate, readsClock } from './evaluate';
+import { attributesRead, contextFree, evaluate, readsClock } from './evaluate';
 import type { EvaluationContext } from './evaluation';
 import type { FlagDefinition, Operator, Variant } from './flag-definition';
 import { variantBucketOf } from './split';
@@ -551,5 +551,59 @@ describe(readsClock.name, () => {
       false,
     );
     expect(readsClock(flagDef())).toBe(false);
+  });
+});
+
+describe(contextFree.name, () => {
+  const split = [v('a', 500), v('b', 500)];
+  const unsplit = [v('a'), v('b')];
+  const germans = rule([condition('country', 'IN', ['DE'])]);
+  // free: whether the definition's answer is the same for every context
+  const TABLE: Array<{ what: string; f: FlagDefinition; free: boolean }> = [
+    { what: 'disabled', f: flagDef({ enabled: false, rolloutPercentage: 50 }), free: true },
+    { what: 'disabled, with rules', f: flagDef({ enabled: false, rules: [germans] }), free: true },
+    { what: 'disabled string flag', f: stringFlag(split, { enabled: false }), free: true },
+    { what: 'at 0%', f: flagDef({ rolloutPercentage: 0 }), free: true },
+    { what: 'at 100%', f: flagDef({ rolloutPercentage: 100 }), free: true },
+    {
+      what: 'string at 100%, no split',
+      f: stringFlag(unsplit, { defaultVariant: 'b' }),
+      free: true,
+    },
+    { what: 'string at 0%, split', f: stringFlag(split, { rolloutPercentage: 0 }), free: true },
+    { what: 'at 50%', f: flagDef({ rolloutPercentage: 50 }), free: false },
+    { what: 'at 1%', f: flagDef({ rolloutPercentage: 1 }), free: false },
+    { what: 'string at 100%, split', f: stringFlag(split), free: false },
+    { what: 'at 100%, with a rule', f: flagDef({ rules: [germans] }), free: false },
+    {
+      what: 'at 0%, with a rule',
+      f: flagDef({ rolloutPercentage: 0, rules: [germans] }),
+      free: false,
+    },
+    {
+      what: 'an old snapshot at 100%',
+      f: { ...flagDef(), type: undefined, rules: undefined } as never,
+      free: true,
+    },
+  ];
+  const contexts = [
+    ctx(undefined),
+    ctx(''),
+    ctx('user-7', { country: 'DE' }),
+    ctx('user-8', { country: 'FR' }),
+    ...USERS.slice(0, 200).map((u) => ctx(u)),
+  ];
+
+  it.each(TABLE)('$what: context-free is $free', ({ f, free }) => {
+    const result = contextFree(f);
+    expect(result !== undefined).toBe(free);
+    if (result !== undefined) {
+      const differing = contexts.filter((c) => evaluate(f, c) !== result);
+      expect(differing).toEqual([]);
+    } else {
+      // Not context-free here means some context gets another answer.
+      const answers = new Set(contexts.map((c) => evaluate(f, c)));
+      expect(answers.size).toBeGreaterThan(1);
+    }
   });
 });

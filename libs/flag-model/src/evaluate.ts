@@ -50,6 +50,16 @@ export function evaluate(flag: FlagDefinition, context: EvaluationContext): Eval
   return c.result(-1, on, on ? served(c, flag.name, userId) : c.defaultIndex);
 }
 
+/**
+ * The answer every context gets when the flag's answer cannot depend on the context (disabled;
+ * or no rules and a rollout of 0%, or of 100% without a weighted split): the same object
+ * `evaluate` returns for any context. Undefined when a context can change the answer. A bulk
+ * evaluation serialises such flags once per flag list instead of once per request.
+ */
+export function contextFree(flag: FlagDefinition): Evaluation | undefined {
+  return compiledFlag(flag).contextFree;
+}
+
 /** Names of the attributes the flag's rules read (user_id included when a rule reads it), sorted. */
 export function attributesRead(flag: FlagDefinition): readonly string[] {
   return compiledFlag(flag).attributesRead;

@@ -1,6 +1,6 @@
 export * from './flag-definition';
 export * from './evaluation';
-export { evaluate, attributesRead, readsClock } from './evaluate';
+export { evaluate, attributesRead, contextFree, readsClock } from './evaluate';
 export { variantBucketOf } from './split';
 export { findUnstorableString, type DefinitionError } from './storable';
 export { parseDefinitionPatch, validateDefinition, LIMITS, type DefinitionPatch } from './validate';

@@ -90,6 +90,19 @@ describe(OfrepBulkMemo.name, () => {
     expect(b.answers).toBe(a.answers);
   });
 
+  it('digests long and non-ASCII contexts: the same context the same ETag, any other another', () => {
+    const sut = new OfrepBulkMemo();
+    const flags = [
+      flagDef({ name: 'noted', rules: [rule([condition('note', 'STR_CONTAINS', ['ü'])])] }),
+    ];
+    // Keys past the encoding buffer (16 KB) and keys with multi-byte characters.
+    const notes = ['ü'.repeat(6000), `${'ü'.repeat(5999)}v`, 'ü', 'u', '用户', '🙂'];
+    const etags = notes.map((note) => sut.evaluate(flags, ctx('u1', { note })).etag);
+    expect(new Set(etags).size).toBe(notes.length);
+    expect(notes.map((note) => sut.etagOf(flags, ctx('u1', { note })))).toEqual(etags);
+    expect(new OfrepBulkMemo().evaluate(flags, ctx('u1', { note: notes[0] })).etag).toBe(etags[0]);
+  });
+
   it('stays within its bound, dropping the least recently used contexts', () => {
     const flags = list();
     const one = ofrepBulk(flags, ctx('user-0')).answers.length;

@@ -1,12 +1,14 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { murmur3Bytes } from '@app/rollout';
 import {
   attributesRead,
   readsClock,
   type EvaluationContext,
   type FlagDefinition,
 } from '@app/flag-model';
-import { bulkEtag, ofrepBulk, type OfrepBulk } from './ofrep.presenter';
+import { bulkAnswers } from './bulk-plan';
+import { bulkEtag, OfrepBulk } from './ofrep.presenter';
 
 /** What the answers for one flag list depend on, besides the context's user id. */
 interface ListInputs {
@@ -45,8 +47,38 @@ function contextKey({ attributes }: ListInputs, context: EvaluationContext): str
   return JSON.stringify(parts);
 }
 
-/** Default bound on the memo: the serialised answers it holds, in UTF-16 code units (about 2 bytes each). */
-export const BULK_MEMO_MAX_CHARS = 4 * 1024 * 1024;
+const scratch = Buffer.allocUnsafe(16 * 1024);
+
+/**
+ * A 64-bit digest of a context key: two murmur3 passes with different seeds. Not a
+ * cryptographic hash, on purpose: it runs on every request, where SHA-1 (an OpenSSL call) cost
+ * more than the rest of the ETag. A collision could only make one client's revalidation of a
+ * changed context a wrong 304; by accident that is a 2^-64 chance per change, and a client can
+ * craft colliding contexts (murmur3 has seed-independent collisions) only to fool itself, since
+ * an ETag is compared with nobody's If-None-Match but its own client's.
+ */
+function contextDigest(key: string): string {
+  let bytes: Uint8Array = scratch;
+  let length: number;
+  if (key.length * 3 <= scratch.length) length = scratch.write(key, 0, 'utf8');
+  else {
+    bytes = Buffer.from(key, 'utf8');
+    length = bytes.length;
+  }
+  return `${murmur3Bytes(bytes, length, 0x9747b28c).toString(36)}-${murmur3Bytes(bytes, length, 0x5bd1e995).toString(36)}`;
+}
+
+/**
+ * The ETag of a list's answers for a context key: the flags' digest (once per list) and the
+ * key's. Both determine every answer, so it changes whenever one can, and it is the same on
+ * every instance that holds the same flags.
+ */
+function etagOf(inputs: ListInputs, key: string): string {
+  return `"${inputs.flags}${contextDigest(key)}"`;
+}
+
+/** Default bound on the memo: the serialised answers it holds, in bytes (UTF-8). */
+export const BULK_MEMO_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
  * OFREP bulk evaluation: every flag of the list for a context, with the ETag, and a memo of the
@@ -67,17 +99,20 @@ export class OfrepBulkMemo {
   hits = 0;
   misses = 0;
 
-  constructor(maxChars = BULK_MEMO_MAX_CHARS) {
+  constructor(maxBytes = BULK_MEMO_MAX_BYTES) {
     this.entries = new LRUCache<string, OfrepBulk>({
-      maxSize: maxChars,
-      sizeCalculation: (bulk, key) => bulk.answers.length + key.length + bulk.etag.length,
+      maxSize: maxBytes,
+      sizeCalculation: (bulk, key) => bulk.bytes.length + key.length + bulk.etag.length,
     });
   }
 
   /** The answers of every flag of `flags` for `context`. */
   evaluate(flags: readonly FlagDefinition[], context: EvaluationContext): OfrepBulk {
     const inputs = inputsOf(flags);
-    if (inputs.readsClock) return ofrepBulk(flags, context);
+    if (inputs.readsClock) {
+      const answers = bulkAnswers(flags, context);
+      return new OfrepBulk(answers, bulkEtag(answers));
+    }
     if (flags !== this.list) {
       this.entries.clear();
       this.list = flags;
@@ -91,7 +126,7 @@ export class OfrepBulkMemo {
     this.misses++;
     // The flags and this key determine every answer: the ETag is their digest (short to hash)
     // rather than the answers' (about 100 bytes a flag).
-    bulk = ofrepBulk(flags, context, inputs.flags + key);
+    bulk = new OfrepBulk(bulkAnswers(flags, context), etagOf(inputs, key));
     this.entries.set(key, bulk);
     return bulk;
   }
@@ -99,8 +134,8 @@ export class OfrepBulkMemo {
   /** The ETag `evaluate` gives, without evaluating any flag unless one reads the clock. */
   etagOf(flags: readonly FlagDefinition[], context: EvaluationContext): string {
     const inputs = inputsOf(flags);
-    if (inputs.readsClock) return ofrepBulk(flags, context).etag;
-    return bulkEtag(inputs.flags + contextKey(inputs, context));
+    if (inputs.readsClock) return bulkEtag(bulkAnswers(flags, context));
+    return etagOf(inputs, contextKey(inputs, context));
   }
 
   /** Answers held now (for tests and stats). */

@@ -14,7 +14,7 @@ import { FlagReader, FlagsError, FlagsErrorCode, FLAG_NAME_PATTERN } from '@app/
 import type { FlagDefinition } from '@app/flag-model';
 import { ofrepContext } from './ofrep-context';
 import { OfrepError } from './ofrep-error';
-import { bulkBody, ofrepSuccess, OfrepSuccess } from './ofrep.presenter';
+import { bulkBodyBytes, ofrepSuccess, OfrepSuccess } from './ofrep.presenter';
 import { OfrepBulkMemo } from './bulk-memo';
 import { OfrepBulkDoc, OfrepFailureDoc, OfrepRequestDoc, OfrepSuccessDoc } from './ofrep.docs';
 
@@ -23,6 +23,11 @@ const matches = (ifNoneMatch: string | undefined, etag: string) =>
   ifNoneMatch
     .split(',')
     .some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag);
+
+/** Where the provider opens its event stream when reads need no token: the same for everyone. */
+const OPEN_EVENT_STREAMS = Object.freeze({
+  streams: Object.freeze([{ type: 'sse', endpoint: { requestUri: '/events/ofrep' } }]),
+});
 
 /**
  * The OpenFeature Remote Evaluation Protocol (OFREP 0.3.0): OpenFeature SDKs' OFREP providers
@@ -112,7 +117,7 @@ export class OfrepController {
       .header('cache-control', 'no-cache')
       .status(200)
       .type('application/json; charset=utf-8')
-      .send(bulkBody(bulk, streams));
+      .send(bulkBodyBytes(bulk, streams));
   }
 
   /**
@@ -121,9 +126,8 @@ export class OfrepController {
    * knowledge of proxies here. When reads need a token, the URL carries a short-lived stream
    * token, never the client's own (see StreamTokens), and its window goes into the ETag.
    */
-  private eventStreams(): { streams: Array<Record<string, unknown>>; window?: number } {
-    if (!this.streamTokens.required)
-      return { streams: [{ type: 'sse', endpoint: { requestUri: '/events/ofrep' } }] };
+  private eventStreams(): { streams: ReadonlyArray<Record<string, unknown>>; window?: number } {
+    if (!this.streamTokens.required) return OPEN_EVENT_STREAMS;
     const { token, window } = this.streamTokens.current();
     return {
       streams: [{ type: 'sse', endpoint: { requestUri: `/events/ofrep?token=${token}` } }],

@@ -54,63 +54,82 @@ export function ofrepSuccess(flag: FlagDefinition, context: EvaluationContext): 
 // The flag model hands out one shared result object per (flag definition, outcome), so the
 // serialised answer can be kept per result: a flag has a handful of outcomes whatever the number
 // of users, and the entry goes with the definition. A bulk evaluation is then one evaluation and
-// one lookup per flag, and a string join.
-const serialised = new WeakMap<Evaluation, string>();
+// one lookup per flag, and copying bytes. Bytes rather than strings: the body goes to the socket
+// as one Buffer, which Node writes as it is, where a string body of ~10 KB would be flattened
+// and copied on the V8 heap, then encoded, on every request.
+const serialised = new WeakMap<Evaluation, Buffer>();
 
-/** `JSON.stringify(ofrepSuccess(flag, context))`, serialised once per outcome of the flag. */
-function successJson(flag: FlagDefinition, context: EvaluationContext): string {
-  const result = evaluate(flag, context);
-  let json = serialised.get(result);
-  if (json === undefined) {
-    json = JSON.stringify(success(flag, result));
-    serialised.set(result, json);
+/** The answer `result` makes for `flag`, as the UTF-8 bytes of its JSON: serialised once per outcome. */
+export function answerBytes(flag: FlagDefinition, result: Evaluation): Buffer {
+  let bytes = serialised.get(result);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(success(flag, result)), 'utf8');
+    serialised.set(result, bytes);
   }
-  return json;
+  return bytes;
 }
 
-export interface OfrepBulk {
-  /** The `flags` array of the response, serialised. */
-  answers: string;
-  etag: string;
+/** The answers of a bulk evaluation for one context, with their ETag. */
+export class OfrepBulk {
+  constructor(
+    /** The `flags` array of the response: the UTF-8 bytes of its JSON. */
+    readonly bytes: Buffer,
+    readonly etag: string,
+  ) {}
+
+  /** The `flags` array as a string, decoded on each read (for tests; responses send `bytes`). */
+  get answers(): string {
+    return this.bytes.toString('utf8');
+  }
 }
+
+const BODY_START = Buffer.from('{"flags":', 'latin1');
+const BODY_END = Buffer.from('}', 'latin1');
+// The same streams object comes with every request while reads need no token: serialised once.
+const streamsEnd = new WeakMap<ReadonlyArray<Record<string, unknown>>, Buffer>();
 
 /**
- * The bulk response body, serialised: the one place its fields are put together. Fields that
- * are not answers (OFREP's `eventStreams`) go here, beside `flags`, and stay out of the ETag.
+ * The bulk response body, as the bytes sent: the one place its fields are put together. Fields
+ * that are not answers (OFREP's `eventStreams`) go here, beside `flags`, and stay out of the
+ * ETag.
  */
+export function bulkBodyBytes(
+  { bytes }: OfrepBulk,
+  eventStreams?: ReadonlyArray<Record<string, unknown>>,
+): Buffer {
+  let end: Buffer = BODY_END;
+  if (eventStreams !== undefined) {
+    end =
+      streamsEnd.get(eventStreams) ??
+      Buffer.from(`,"eventStreams":${JSON.stringify(eventStreams)}}`);
+    streamsEnd.set(eventStreams, end);
+  }
+  const body = Buffer.allocUnsafe(BODY_START.length + bytes.length + end.length);
+  body.set(BODY_START, 0);
+  body.set(bytes, BODY_START.length);
+  body.set(end, BODY_START.length + bytes.length);
+  return body;
+}
+
+/** `bulkBodyBytes` as a string. */
 export function bulkBody(
-  { answers }: OfrepBulk,
+  bulk: OfrepBulk,
   eventStreams?: ReadonlyArray<Record<string, unknown>>,
 ): string {
-  return eventStreams === undefined
-    ? `{"flags":${answers}}`
-    : `{"flags":${answers},"eventStreams":${JSON.stringify(eventStreams)}}`;
+  return bulkBodyBytes(bulk, eventStreams).toString('utf8');
 }
 
 /**
- * Every live flag evaluated for one context, serialised, with its ETag. The ETag changes exactly
- * when an answer for this context changes (a flag's revision can move without changing this
- * user's answer, and two users see different answers), and two instances holding the same flags
- * give the same ETag. It is a digest of `inputs` when the caller knows a string that determines
- * every answer (the flags' names and revisions, and what of the context their rules read; see
- * bulk-memo.ts), which is short; otherwise of the answers themselves.
+ * Every live flag evaluated for one context the straightforward way, with an ETag digested from
+ * the answers themselves: the reference that the fast path (bulk-plan.ts, and bulk-memo.ts with
+ * its ETag of what determines the answers) is tested against.
  */
-export function ofrepBulk(
-  flags: readonly FlagDefinition[],
-  context: EvaluationContext,
-  inputs?: string,
-): OfrepBulk {
-  // The same bytes as JSON.stringify(flags.map(ofrepSuccess)).
-  let answers = '[';
-  for (let i = 0; i < flags.length; i++) {
-    if (i > 0) answers += ',';
-    answers += successJson(flags[i], context);
-  }
-  answers += ']';
-  return { answers, etag: bulkEtag(inputs ?? answers) };
+export function ofrepBulk(flags: readonly FlagDefinition[], context: EvaluationContext): OfrepBulk {
+  const answers = JSON.stringify(flags.map((flag) => ofrepSuccess(flag, context)));
+  return new OfrepBulk(Buffer.from(answers, 'utf8'), bulkEtag(answers));
 }
 
-/** The bulk ETag of a string that determines every answer (or of the answers themselves). */
-export function bulkEtag(source: string): string {
-  return `"${hash('sha1', source, 'base64url')}"`;
+/** The ETag of a list's answers for one context, digested from the answers. */
+export function bulkEtag(answers: string | Buffer): string {
+  return `"${hash('sha1', answers, 'base64url')}"`;
 }

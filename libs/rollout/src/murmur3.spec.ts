@@ -47,3 +47,54 @@ describe('murmur3', () => {
     }
   });
 });
+
+describe('murmur3Pair, resuming from a flag name’s hashed prefix', () => {
+  // Every prefix length mod 4 (the 0–3 bytes carried over), users of every tail length, ASCII
+  // and not, both seeds the product uses, and the same user across many flags (its bytes are
+  // encoded once) interleaved with others.
+  const names = [
+    'f',
+    'ab',
+    'abc',
+    'abcd',
+    'new_checkout_flow',
+    'bench_ofrep_001',
+    'ü',
+    'flag:用户',
+  ];
+  const users = [
+    '',
+    'u',
+    'u1',
+    'u12',
+    'u123',
+    'user-1234',
+    'ü',
+    'x🙂y',
+    'user-7',
+    'a'.repeat(1500),
+  ];
+
+  it.each([0, 86028157])('equals murmur3 of the joined key, seed %d', (seed) => {
+    const differing: string[] = [];
+    for (const user of users)
+      for (const name of names) {
+        if (murmur3Pair(name, user, seed) !== murmur3(`${name}:${user}`, seed))
+          differing.push(`${name}:${user}`);
+        // Another user in between: the next call must not reuse this one's bytes.
+        if (murmur3Pair(name, 'other', seed) !== murmur3(`${name}:other`, seed))
+          differing.push(`${name}:other`);
+      }
+    expect(differing).toEqual([]);
+  });
+
+  it('agrees with the reference for 100 flags and 1,000 users, in turn', () => {
+    let differing = 0;
+    for (let u = 0; u < 1000; u++)
+      for (let f = 0; f < 100; f++) {
+        const key = `flag_${f}:user-${u}`;
+        if (murmur3Pair(`flag_${f}`, `user-${u}`) !== reference.x86.hash32(key, 0)) differing++;
+      }
+    expect(differing).toBe(0);
+  });
+});
