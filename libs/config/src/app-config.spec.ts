@@ -64,6 +64,7 @@ describe(`${loadConfig.name}: every setting`, () => {
       redis: { kind: 'memory', maxKeys: 100_000 },
       ttl: { checkMs: 30_000, endpointMs: 60_000, serviceMs: 300_000, listMs: 60_000 },
       edge: { maxFlags: 10_000, syncIntervalMs: 1000 },
+      events: { keepaliveMs: 15_000 },
       logLevel: 'log',
       logFormat: undefined,
       auth: { admin: [], client: [], failureLimit: 10, failureWindowMs: 60_000 },
@@ -101,6 +102,7 @@ describe(`${loadConfig.name}: every setting`, () => {
         METRICS_HTTP: 'false',
         SHUTDOWN_TIMEOUT_MS: '0',
         CONSOLE_DIR: '/srv/console',
+        EVENTS_KEEPALIVE_MS: '2500',
       }),
     ).toEqual({
       env: 'test',
@@ -116,6 +118,7 @@ describe(`${loadConfig.name}: every setting`, () => {
       redis: { kind: 'redis', url: 'rediss://cache:6380/2', commandTimeoutMs: 70 },
       ttl: { checkMs: 1000, endpointMs: 2000, serviceMs: 3000, listMs: 4000 },
       edge: { maxFlags: 5, syncIntervalMs: 60 },
+      events: { keepaliveMs: 2500 },
       logLevel: 'debug',
       logFormat: undefined,
       auth: { admin: [], client: [], failureLimit: 12, failureWindowMs: 13_000 },
