@@ -1,4 +1,4 @@
-import type { RolloutRule } from '@app/rollout';
+import { bucketPrefix, type HashPrefix, type RolloutRule } from '@app/rollout';
 import { compileCondition, type CompiledCondition } from './conditions';
 import type { Evaluation, Reason } from './evaluation';
 import { CURRENT_TIME_ATTRIBUTE, type FlagDefinition } from './flag-definition';
@@ -28,8 +28,23 @@ export interface CompiledFlag {
   readonly readsClock: boolean;
   /** The result every context gets, when nothing in a context can change it; else undefined. */
   readonly contextFree: Evaluation | undefined;
+  /** Set when the answer depends on the context only through the user's rollout bucket. */
+  readonly rolloutOnly: RolloutOnly | undefined;
   /** The shared result for a (rule, on, variant) outcome: see `result`. */
   readonly result: (ruleIndex: number, on: boolean, variantIndex: number) => Evaluation;
+}
+
+/**
+ * A flag with no rules and no weighted split, enabled at a rollout strictly between 0 and 100:
+ * `on` for a user whose bucket (`bucketIn(prefix, userId)`) is <= `percentage`, `off` for the
+ * others and without a user id. The common flag, and the one a bulk evaluation meets a hundred
+ * times a request: it can decide it with one hash and no lookup.
+ */
+export interface RolloutOnly {
+  readonly prefix: HashPrefix;
+  readonly percentage: number;
+  readonly on: Evaluation;
+  readonly off: Evaluation;
 }
 
 const compiled = new WeakMap<FlagDefinition, CompiledFlag>();
@@ -108,6 +123,15 @@ function compile(flag: FlagDefinition): CompiledFlag {
           : flag.rolloutPercentage >= 100 && cumulative === undefined
             ? result(-1, true, defaultIndex)
             : undefined,
+    rolloutOnly:
+      flag.enabled && rules.length === 0 && cumulative === undefined && partial
+        ? {
+            prefix: bucketPrefix(flag.name),
+            percentage: flag.rolloutPercentage,
+            on: result(-1, true, defaultIndex),
+            off: result(-1, false, defaultIndex),
+          }
+        : undefined,
     attributesRead: Object.freeze([...attributes].sort()),
     readsClock: flagRules.some((r) =>
       r.conditions.some(

@@ -1,5 +1,5 @@
-import { bucketOf, isEnabledFor } from '@app/rollout';
-import { attributesRead, contextFree, evaluate, readsClock } from './evaluate';
+import { bucketIn, bucketOf, isEnabledFor } from '@app/rollout';
+import { attributesRead, contextFree, evaluate, readsClock, rolloutOnly } from './evaluate';
 import type { EvaluationContext } from './evaluation';
 import type { FlagDefinition, Operator, Variant } from './flag-definition';
 import { variantBucketOf } from './split';
@@ -606,4 +606,58 @@ describe(contextFree.name, () => {
       expect(answers.size).toBeGreaterThan(1);
     }
   });
+});
+
+describe(rolloutOnly.name, () => {
+  const split = [v('a', 500), v('b', 500)];
+  const unsplit = [v('a'), v('b')];
+  const germans = rule([condition('country', 'IN', ['DE'])]);
+  // only: whether the answer depends on the context through the rollout bucket alone
+  const TABLE: Array<{ what: string; f: FlagDefinition; only: boolean }> = [
+    { what: 'at 50%', f: flagDef({ rolloutPercentage: 50 }), only: true },
+    { what: 'at 1%', f: flagDef({ rolloutPercentage: 1 }), only: true },
+    { what: 'at 99%', f: flagDef({ rolloutPercentage: 99 }), only: true },
+    {
+      what: 'string at 30%, no split',
+      f: stringFlag(unsplit, { rolloutPercentage: 30, defaultVariant: 'b' }),
+      only: true,
+    },
+    { what: 'disabled at 50%', f: flagDef({ enabled: false, rolloutPercentage: 50 }), only: false },
+    { what: 'at 0%', f: flagDef({ rolloutPercentage: 0 }), only: false },
+    { what: 'at 100%', f: flagDef({ rolloutPercentage: 100 }), only: false },
+    { what: 'string at 50%, split', f: stringFlag(split, { rolloutPercentage: 50 }), only: false },
+    {
+      what: 'at 50%, with a rule',
+      f: flagDef({ rolloutPercentage: 50, rules: [germans] }),
+      only: false,
+    },
+  ];
+  const contexts = [
+    ctx(undefined),
+    ctx(''),
+    ctx('user-7', { country: 'DE' }),
+    ctx('ü🙂'),
+    ctx('u'.repeat(5000)),
+    ...USERS.slice(0, 500).map((u) => ctx(u)),
+  ];
+
+  it.each(TABLE)('$what: rollout-only is $only', ({ f, only }) => {
+    expect(rolloutOnly(f) !== undefined).toBe(only);
+  });
+
+  it.each(TABLE.filter((t) => t.only))(
+    '$what: on exactly for users bucketed within the percentage, as evaluate says',
+    ({ f }) => {
+      const g = { ...f, name: 'rollout-only-spec' };
+      const r = rolloutOnly(g);
+      if (r === undefined) throw new Error('not rollout-only');
+      const decided = (c: EvaluationContext) =>
+        c.userId !== undefined && c.userId !== '' && bucketIn(r.prefix, c.userId) <= r.percentage
+          ? r.on
+          : r.off;
+      expect(contexts.filter((c) => decided(c) !== evaluate(g, c))).toEqual([]);
+      // Both outcomes occur: the table's percentages are partial.
+      expect(new Set(contexts.map(decided)).size).toBe(2);
+    },
+  );
 });

@@ -25,7 +25,7 @@
  * call does no regular expression and parses no rule value, and results are shared objects.
  */
 import { isEnabledFor } from '@app/rollout';
-import { compiledFlag, type CompiledFlag, type CompiledRule } from './compile';
+import { compiledFlag, type CompiledFlag, type CompiledRule, type RolloutOnly } from './compile';
 import type { Evaluation, EvaluationContext } from './evaluation';
 import { USER_ID_ATTRIBUTE, type FlagDefinition } from './flag-definition';
 import { splitIndex } from './split';
@@ -59,6 +59,18 @@ export function evaluate(flag: FlagDefinition, context: EvaluationContext): Eval
 export function contextFree(flag: FlagDefinition): Evaluation | undefined {
   return compiledFlag(flag).contextFree;
 }
+
+/**
+ * How to decide the flag with one hash when its answer depends on the context only through the
+ * user's rollout bucket (no rules, no split, a partial rollout): `evaluate` gives `on` exactly
+ * when the context has a user id whose `bucketIn(prefix, …)` is <= `percentage`, else `off`.
+ * Undefined for any other flag.
+ */
+export function rolloutOnly(flag: FlagDefinition): RolloutOnly | undefined {
+  return compiledFlag(flag).rolloutOnly;
+}
+
+export type { RolloutOnly };
 
 /** Names of the attributes the flag's rules read (user_id included when a rule reads it), sorted. */
 export function attributesRead(flag: FlagDefinition): readonly string[] {

@@ -1,7 +1,7 @@
 import type { EvaluationContext, FlagDefinition } from '@app/flag-model';
 import { condition, flagDef, rule } from '../../flag-model/src/testing';
 import { OfrepBulkMemo } from './bulk-memo';
-import { bulkBody, ofrepBulk, ofrepSuccess } from './ofrep.presenter';
+import { bulkBody, bulkBodyBytes, bulkBodyTail, ofrepBulk, ofrepSuccess } from './ofrep.presenter';
 
 const ctx = (userId: string | undefined, attributes: Record<string, string> = {}) =>
   ({ userId, attributes }) satisfies EvaluationContext;
@@ -151,5 +151,31 @@ describe(ofrepBulk.name, () => {
       flags: answersOf(bulk.answers),
       eventStreams: streams,
     });
+  });
+});
+
+describe(bulkBodyBytes.name, () => {
+  const streams = [{ type: 'sse', endpoint: { requestUri: '/events/ofrep?token=t1' } }];
+  const later = [{ type: 'sse', endpoint: { requestUri: '/events/ofrep?token=t2' } }];
+
+  it('sends a memoised body made for the same streams as it is, with no copy', () => {
+    const bulk = new OfrepBulkMemo().evaluate(list(), ctx('u1'), bulkBodyTail(streams));
+    expect(bulkBodyBytes(bulk, streams)).toBe(bulk.body);
+    expect(JSON.parse(bulk.body.toString('utf8'))).toEqual({
+      flags: answersOf(bulk.answers),
+      eventStreams: streams,
+    });
+  });
+
+  it('re-frames the answers of a body made for other streams (a new stream token)', () => {
+    const sut = new OfrepBulkMemo();
+    const first = sut.evaluate(list(), ctx('u1'), bulkBodyTail(streams));
+    const again = sut.evaluate(list(), ctx('u1'), bulkBodyTail(later));
+    const body = bulkBodyBytes(again, later);
+    expect(JSON.parse(body.toString('utf8'))).toEqual({
+      flags: answersOf(first.answers),
+      eventStreams: later,
+    });
+    expect(JSON.parse(bulkBody(again))).toEqual({ flags: answersOf(first.answers) });
   });
 });

@@ -8,7 +8,7 @@ import {
   type FlagDefinition,
 } from '@app/flag-model';
 import { bulkAnswers } from './bulk-plan';
-import { bulkEtag, OfrepBulk } from './ofrep.presenter';
+import { BULK_BODY_HEAD, bulkBodyTail, bulkEtag, OfrepBulk } from './ofrep.presenter';
 
 /** What the answers for one flag list depend on, besides the context's user id. */
 interface ListInputs {
@@ -102,16 +102,25 @@ export class OfrepBulkMemo {
   constructor(maxBytes = BULK_MEMO_MAX_BYTES) {
     this.entries = new LRUCache<string, OfrepBulk>({
       maxSize: maxBytes,
-      sizeCalculation: (bulk, key) => bulk.bytes.length + key.length + bulk.etag.length,
+      sizeCalculation: (bulk, key) => bulk.body.length + key.length + bulk.etag.length,
     });
   }
 
-  /** The answers of every flag of `flags` for `context`. */
-  evaluate(flags: readonly FlagDefinition[], context: EvaluationContext): OfrepBulk {
+  /**
+   * The answers of every flag of `flags` for `context`, made as a response body ending with
+   * `tail` (see bulkBodyTail). A memoised body made with another tail is still right: the
+   * presenter re-frames its answers.
+   */
+  evaluate(
+    flags: readonly FlagDefinition[],
+    context: EvaluationContext,
+    tail: Buffer = bulkBodyTail(),
+  ): OfrepBulk {
     const inputs = inputsOf(flags);
     if (inputs.readsClock) {
-      const answers = bulkAnswers(flags, context);
-      return new OfrepBulk(answers, bulkEtag(answers));
+      const body = bulkAnswers(flags, context, BULK_BODY_HEAD, tail);
+      const answers = body.subarray(BULK_BODY_HEAD.length, body.length - tail.length);
+      return new OfrepBulk(body, bulkEtag(answers), tail);
     }
     if (flags !== this.list) {
       this.entries.clear();
@@ -126,7 +135,11 @@ export class OfrepBulkMemo {
     this.misses++;
     // The flags and this key determine every answer: the ETag is their digest (short to hash)
     // rather than the answers' (about 100 bytes a flag).
-    bulk = new OfrepBulk(bulkAnswers(flags, context), etagOf(inputs, key));
+    bulk = new OfrepBulk(
+      bulkAnswers(flags, context, BULK_BODY_HEAD, tail),
+      etagOf(inputs, key),
+      tail,
+    );
     this.entries.set(key, bulk);
     return bulk;
   }

@@ -105,6 +105,16 @@ describe(bulkAnswers.name, () => {
       expect(bulkAnswers(flags, context).toString('utf8')).toBe(straightforward(flags, context));
   });
 
+  it('frames the answers between a head and a tail, in one buffer', () => {
+    const flags = definitions(9, 20);
+    for (const context of CONTEXTS.slice(0, 10))
+      expect(
+        bulkAnswers(flags, context, Buffer.from('{"flags":'), Buffer.from(',"x":1}')).toString(
+          'utf8',
+        ),
+      ).toBe(`{"flags":${straightforward(flags, context)},"x":1}`);
+  });
+
   it('rebuilds the fixed part for a new list: a changed flag is seen, fixed or not', () => {
     const before = [
       flagDef({ name: 'fixed', revision: 1 }),

@@ -1,9 +1,11 @@
 import {
   contextFree,
   evaluate,
+  rolloutOnly,
   type EvaluationContext,
   type FlagDefinition,
 } from '@app/flag-model';
+import { bucketIn, type HashPrefix } from '@app/rollout';
 import { answerBytes } from './ofrep.presenter';
 
 /**
@@ -13,17 +15,28 @@ import { answerBytes } from './ofrep.presenter';
  * then `texts[0] + answer(dynamic[0]) + texts[1] + … + texts[n]`: the texts hold the fixed
  * answers, the commas and the brackets, in list order.
  *
+ * Of the others, a flag decided by the user's rollout bucket alone (`rolloutOnly`: the common
+ * partial rollout) has its hash prefix and both serialised answers held here, so a request
+ * decides it with one hash: no evaluation call, no lookup of the answer. The rest go through
+ * `evaluate`. Parallel arrays, so the loop reads each with no shape check.
+ *
  * Kept per list object: the reader hands out a new list whenever any flag changes (its
  * revision moves), so a plan is never older than its flags.
  */
 interface BulkPlan {
   readonly texts: readonly Buffer[];
   readonly dynamic: readonly FlagDefinition[];
+  /** Per dynamic flag: its bucket prefix when it is rollout-only, else null. */
+  readonly prefixes: ReadonlyArray<HashPrefix | null>;
+  readonly percentages: readonly number[];
+  readonly onAnswers: ReadonlyArray<Buffer | null>;
+  readonly offAnswers: ReadonlyArray<Buffer | null>;
 }
 
 const OPEN = Buffer.from('[', 'latin1');
 const COMMA = Buffer.from(',', 'latin1');
 const CLOSE = Buffer.from(']', 'latin1');
+const NOTHING = Buffer.alloc(0);
 
 const plans = new WeakMap<readonly FlagDefinition[], BulkPlan>();
 
@@ -32,45 +45,71 @@ function planOf(flags: readonly FlagDefinition[]): BulkPlan {
   if (plan === undefined) {
     const texts: Buffer[] = [];
     const dynamic: FlagDefinition[] = [];
+    const prefixes: Array<HashPrefix | null> = [];
+    const percentages: number[] = [];
+    const onAnswers: Array<Buffer | null> = [];
+    const offAnswers: Array<Buffer | null> = [];
     let text: Buffer[] = [OPEN];
     for (let i = 0; i < flags.length; i++) {
+      const flag = flags[i];
       if (i > 0) text.push(COMMA);
-      const fixed = contextFree(flags[i]);
-      if (fixed !== undefined) text.push(answerBytes(flags[i], fixed));
-      else {
-        texts.push(Buffer.concat(text));
-        dynamic.push(flags[i]);
-        text = [];
+      const fixed = contextFree(flag);
+      if (fixed !== undefined) {
+        text.push(answerBytes(flag, fixed));
+        continue;
       }
+      texts.push(Buffer.concat(text));
+      text = [];
+      dynamic.push(flag);
+      const rollout = rolloutOnly(flag);
+      prefixes.push(rollout?.prefix ?? null);
+      percentages.push(rollout?.percentage ?? 0);
+      onAnswers.push(rollout ? answerBytes(flag, rollout.on) : null);
+      offAnswers.push(rollout ? answerBytes(flag, rollout.off) : null);
     }
     text.push(CLOSE);
     texts.push(Buffer.concat(text));
-    plan = { texts, dynamic };
+    plan = { texts, dynamic, prefixes, percentages, onAnswers, offAnswers };
     plans.set(flags, plan);
   }
   return plan;
 }
 
 // The answers of the dynamic flags, between the two passes (safe: a call runs to completion). Not
-// emptied after: the entries are answers the definitions' caches hold anyway.
+// emptied after: the entries are answers the plans and the definitions' caches hold anyway.
 const pieces: Buffer[] = [];
 
 /**
- * The `flags` array of an OFREP bulk response for `context`, as UTF-8 bytes: byte for byte
- * `JSON.stringify(flags.map((f) => ofrepSuccess(f, context)))`, evaluating only the flags a
- * context can change. One allocation: the answers are looked up first, then copied.
+ * The `flags` array of an OFREP bulk response for `context`, as UTF-8 bytes, between `head` and
+ * `tail` (the rest of the response body, so that the body is made in one allocation): byte for
+ * byte `head + JSON.stringify(flags.map((f) => ofrepSuccess(f, context))) + tail`, evaluating
+ * only the flags a context can change. The answers are looked up first, then copied.
  */
-export function bulkAnswers(flags: readonly FlagDefinition[], context: EvaluationContext): Buffer {
-  const { texts, dynamic } = planOf(flags);
-  let length = texts[0].length;
+export function bulkAnswers(
+  flags: readonly FlagDefinition[],
+  context: EvaluationContext,
+  head: Uint8Array = NOTHING,
+  tail: Uint8Array = NOTHING,
+): Buffer {
+  const { texts, dynamic, prefixes, percentages, onAnswers, offAnswers } = planOf(flags);
+  // '' is no user id, as in evaluate.
+  const userId = context.userId === '' ? undefined : context.userId;
+  let length = head.length + texts[0].length + tail.length;
   for (let i = 0; i < dynamic.length; i++) {
-    const piece = answerBytes(dynamic[i], evaluate(dynamic[i], context));
+    const prefix = prefixes[i];
+    const piece =
+      prefix === null
+        ? answerBytes(dynamic[i], evaluate(dynamic[i], context))
+        : ((userId !== undefined && bucketIn(prefix, userId) <= percentages[i]
+            ? onAnswers[i]
+            : offAnswers[i]) as Buffer);
     pieces[i] = piece;
     length += piece.length + texts[i + 1].length;
   }
   const answers = Buffer.allocUnsafe(length);
-  answers.set(texts[0], 0);
-  let at = texts[0].length;
+  answers.set(head, 0);
+  answers.set(texts[0], head.length);
+  let at = head.length + texts[0].length;
   for (let i = 0; i < dynamic.length; i++) {
     answers.set(pieces[i], at);
     at += pieces[i].length;
@@ -82,5 +121,6 @@ export function bulkAnswers(flags: readonly FlagDefinition[], context: Evaluatio
       at += text.length;
     }
   }
+  answers.set(tail, at);
   return answers;
 }

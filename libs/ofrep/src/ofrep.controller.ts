@@ -14,7 +14,7 @@ import { FlagReader, FlagsError, FlagsErrorCode, FLAG_NAME_PATTERN } from '@app/
 import type { FlagDefinition } from '@app/flag-model';
 import { ofrepContext } from './ofrep-context';
 import { OfrepError } from './ofrep-error';
-import { bulkBodyBytes, ofrepSuccess, OfrepSuccess } from './ofrep.presenter';
+import { bulkBodyBytes, bulkBodyTail, ofrepSuccess, OfrepSuccess } from './ofrep.presenter';
 import { OfrepBulkMemo } from './bulk-memo';
 import { OfrepBulkDoc, OfrepFailureDoc, OfrepRequestDoc, OfrepSuccessDoc } from './ofrep.docs';
 
@@ -111,7 +111,7 @@ export class OfrepController {
         return;
       }
     }
-    const bulk = this.memo.evaluate(flags, context);
+    const bulk = this.memo.evaluate(flags, context, bulkBodyTail(streams));
     void reply
       .header('etag', tagged(bulk.etag))
       .header('cache-control', 'no-cache')

@@ -69,46 +69,61 @@ export function answerBytes(flag: FlagDefinition, result: Evaluation): Buffer {
   return bytes;
 }
 
-/** The answers of a bulk evaluation for one context, with their ETag. */
-export class OfrepBulk {
-  constructor(
-    /** The `flags` array of the response: the UTF-8 bytes of its JSON. */
-    readonly bytes: Buffer,
-    readonly etag: string,
-  ) {}
-
-  /** The `flags` array as a string, decoded on each read (for tests; responses send `bytes`). */
-  get answers(): string {
-    return this.bytes.toString('utf8');
-  }
-}
-
 const BODY_START = Buffer.from('{"flags":', 'latin1');
 const BODY_END = Buffer.from('}', 'latin1');
 // The same streams object comes with every request while reads need no token: serialised once.
 const streamsEnd = new WeakMap<ReadonlyArray<Record<string, unknown>>, Buffer>();
 
+/** What the bulk response body starts with, before the answers. */
+export const BULK_BODY_HEAD: Buffer = BODY_START;
+
 /**
- * The bulk response body, as the bytes sent: the one place its fields are put together. Fields
- * that are not answers (OFREP's `eventStreams`) go here, beside `flags`, and stay out of the
- * ETag.
+ * What the bulk response body ends with, after the answers: OFREP's `eventStreams` when given,
+ * and the closing brace. Fields that are not answers go here, beside `flags`, and stay out of
+ * the ETag. The same Buffer for the same streams object, so a memoised body can tell whether it
+ * still ends right by identity.
  */
-export function bulkBodyBytes(
-  { bytes }: OfrepBulk,
-  eventStreams?: ReadonlyArray<Record<string, unknown>>,
-): Buffer {
-  let end: Buffer = BODY_END;
-  if (eventStreams !== undefined) {
-    end =
-      streamsEnd.get(eventStreams) ??
-      Buffer.from(`,"eventStreams":${JSON.stringify(eventStreams)}}`);
+export function bulkBodyTail(eventStreams?: ReadonlyArray<Record<string, unknown>>): Buffer {
+  if (eventStreams === undefined) return BODY_END;
+  let end = streamsEnd.get(eventStreams);
+  if (end === undefined) {
+    end = Buffer.from(`,"eventStreams":${JSON.stringify(eventStreams)}}`);
     streamsEnd.set(eventStreams, end);
   }
-  const body = Buffer.allocUnsafe(BODY_START.length + bytes.length + end.length);
-  body.set(BODY_START, 0);
-  body.set(bytes, BODY_START.length);
-  body.set(end, BODY_START.length + bytes.length);
-  return body;
+  return end;
+}
+
+/**
+ * The answers of a bulk evaluation for one context, with their ETag: kept as a whole response
+ * body (`BULK_BODY_HEAD`, the `flags` array, `tail`), so that a response whose tail is the same
+ * sends it as it is.
+ */
+export class OfrepBulk {
+  constructor(
+    /** The response body's bytes, answers framed by BULK_BODY_HEAD and `tail`. */
+    readonly body: Buffer,
+    readonly etag: string,
+    readonly tail: Buffer = BODY_END,
+  ) {}
+
+  /** The `flags` array's bytes (a view into the body, no copy). */
+  get bytes(): Buffer {
+    return this.body.subarray(BODY_START.length, this.body.length - this.tail.length);
+  }
+
+  /** The `flags` array as a string, decoded on each read (for tests; responses send the body). */
+  get answers(): string {
+    return this.bytes.toString('utf8');
+  }
+}
+
+/** The bulk response body as the bytes sent: the memoised body when it ends with these streams. */
+export function bulkBodyBytes(
+  bulk: OfrepBulk,
+  eventStreams?: ReadonlyArray<Record<string, unknown>>,
+): Buffer {
+  const tail = bulkBodyTail(eventStreams);
+  return tail === bulk.tail ? bulk.body : framed(bulk.bytes, tail);
 }
 
 /** `bulkBodyBytes` as a string. */
@@ -119,6 +134,14 @@ export function bulkBody(
   return bulkBodyBytes(bulk, eventStreams).toString('utf8');
 }
 
+function framed(answers: Uint8Array, tail: Buffer): Buffer {
+  const body = Buffer.allocUnsafe(BODY_START.length + answers.length + tail.length);
+  body.set(BODY_START, 0);
+  body.set(answers, BODY_START.length);
+  body.set(tail, BODY_START.length + answers.length);
+  return body;
+}
+
 /**
  * Every live flag evaluated for one context the straightforward way, with an ETag digested from
  * the answers themselves: the reference that the fast path (bulk-plan.ts, and bulk-memo.ts with
@@ -126,10 +149,10 @@ export function bulkBody(
  */
 export function ofrepBulk(flags: readonly FlagDefinition[], context: EvaluationContext): OfrepBulk {
   const answers = JSON.stringify(flags.map((flag) => ofrepSuccess(flag, context)));
-  return new OfrepBulk(Buffer.from(answers, 'utf8'), bulkEtag(answers));
+  return new OfrepBulk(framed(Buffer.from(answers, 'utf8'), BODY_END), bulkEtag(answers));
 }
 
 /** The ETag of a list's answers for one context, digested from the answers. */
-export function bulkEtag(answers: string | Buffer): string {
+export function bulkEtag(answers: string | Uint8Array): string {
   return `"${hash('sha1', answers, 'base64url')}"`;
 }

@@ -1,2 +1,2 @@
-export { bucketOf, isEnabledFor, RolloutRule } from './rollout';
-export { murmur3, murmur3Bytes, murmur3Pair } from './murmur3';
+export { bucketIn, bucketOf, bucketPrefix, isEnabledFor, RolloutRule } from './rollout';
+export { murmur3, murmur3Bytes, murmur3Pair, type HashPrefix } from './murmur3';

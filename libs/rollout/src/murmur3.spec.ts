@@ -1,5 +1,5 @@
 import * as reference from 'murmurhash3js';
-import { murmur3, murmur3Pair } from './murmur3';
+import { hashPrefix, murmur3, murmur3Pair, murmur3Resumed } from './murmur3';
 
 // Published vectors: MurmurHash3 x86_32, seed 0, over the UTF-8 bytes of the text.
 // Checked against `murmurhash3js` (the implementation inside Unleash's Node SDK), an independent implementation.
@@ -45,6 +45,14 @@ describe('murmur3', () => {
     ]) {
       expect(murmur3Pair(a, b)).toBe(murmur3(`${a}:${b}`));
     }
+  });
+
+  it('murmur3Resumed from a held prefix equals murmur3 of the joined key, for each seed', () => {
+    const long = 'u'.repeat(5000);
+    for (const seed of [0, 86028157])
+      for (const a of ['f', 'fl', 'fla', 'flag', 'new_checkout_flow'])
+        for (const b of ['', 'user123', 'ü🙂', long])
+          expect(murmur3Resumed(hashPrefix(a, seed), b)).toBe(murmur3(`${a}:${b}`, seed));
   });
 });
 

@@ -57,7 +57,10 @@ export function murmur3(text: string, seed = 0): number {
  * with. A bulk evaluation hashes "{flag}:{user}" for each of a hundred flags and one user, and
  * the flag name is most of each key; resuming from this state hashes only the user's bytes.
  */
-interface Prefix {
+export interface HashPrefix {
+  /** `a` itself, for keys too long to resume (hashed whole). */
+  readonly of: string;
+  readonly seed: number;
   readonly state: number;
   /** The 0–3 bytes after the last whole block, mixed in with the user's bytes. */
   readonly rest: Uint8Array;
@@ -69,9 +72,13 @@ interface Prefix {
 // keeps arbitrary callers from growing the map without end: when full it starts over.
 const MAX_PREFIXES = 20_000;
 /** Per seed (the product uses two: bucket and variant split). */
-const prefixCaches = new Map<number, Map<string, Prefix>>();
+const prefixCaches = new Map<number, Map<string, HashPrefix>>();
 
-function prefixOf(a: string, seed: number): Prefix {
+/**
+ * The prefix state of `${a}:` for `seed`, cached per (a, seed). A caller that hashes many keys of
+ * the same `a` (a bulk evaluation's flag) can hold it and call `murmur3Resumed` with no lookup.
+ */
+export function hashPrefix(a: string, seed = 0): HashPrefix {
   let cache = prefixCaches.get(seed);
   if (cache === undefined) {
     cache = new Map();
@@ -82,6 +89,8 @@ function prefixOf(a: string, seed: number): Prefix {
     const bytes = Buffer.from(`${a}:`, 'utf8');
     const whole = bytes.length & ~3;
     prefix = {
+      of: a,
+      seed,
       state: mixBlocks(seed | 0, bytes, 0, whole),
       rest: Uint8Array.from(bytes.subarray(whole)),
       length: bytes.length,
@@ -121,8 +130,12 @@ function encodeUser(b: string): number {
 
 /** murmur3 of the UTF-8 bytes of `${a}:${b}`, without building that string. */
 export function murmur3Pair(a: string, b: string, seed = 0): number {
-  if (b.length * 3 + USER_AT > scratch.length) return murmur3(`${a}:${b}`, seed);
-  const prefix = prefixOf(a, seed);
+  return murmur3Resumed(hashPrefix(a, seed), b);
+}
+
+/** murmur3 of `${prefix.of}:${b}` with the prefix's seed, resuming from the prefix's state. */
+export function murmur3Resumed(prefix: HashPrefix, b: string): number {
+  if (b.length * 3 + USER_AT > scratch.length) return murmur3(`${prefix.of}:${b}`, prefix.seed);
   const end = encodeUser(b);
   const { rest } = prefix;
   const start = USER_AT - rest.length;

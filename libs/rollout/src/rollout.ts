@@ -1,4 +1,4 @@
-import { murmur3Pair } from './murmur3';
+import { hashPrefix, murmur3Resumed, type HashPrefix } from './murmur3';
 
 /** What the rollout rule needs to know about a flag. */
 export interface RolloutRule {
@@ -12,7 +12,17 @@ export interface RolloutRule {
  * name makes two flags at 50% independent.
  */
 export function bucketOf(flagName: string, userId: string): number {
-  return (murmur3Pair(flagName, userId) % 100) + 1;
+  return bucketIn(bucketPrefix(flagName), userId);
+}
+
+/** What `bucketIn` resumes from for one flag: hold it to bucket many users with no lookup. */
+export function bucketPrefix(flagName: string): HashPrefix {
+  return hashPrefix(flagName, 0);
+}
+
+/** `bucketOf` the flag whose `bucketPrefix` this is. */
+export function bucketIn(prefix: HashPrefix, userId: string): number {
+  return (murmur3Resumed(prefix, userId) % 100) + 1;
 }
 
 /**
