@@ -353,6 +353,60 @@ describe('OpenFeature OFREP (e2e)', () => {
       expect(admin.status).toBe(200);
     });
 
+    it('bulk (a route Fastify serves without Nest): the same token check, hooks and metrics as any route', async () => {
+      const anonymous = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"context":{}}',
+      });
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.text()).toBe('');
+      const wrong = await post(
+        '/ofrep/v1/evaluate/flags',
+        { context: {} },
+        {
+          authorization: 'Bearer not-a-token-0123456789',
+        },
+      );
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).toBe('');
+
+      const res = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${CLIENT_TOKEN}`,
+          'x-request-id': 'bulk-trace-1',
+        },
+        body: '{"context":{"targetingKey":"u1"}}',
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-request-id')).toBe('bulk-trace-1');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(((await res.json()) as { flags: unknown[] }).flags.length).toBeGreaterThan(0);
+
+      const tooLarge = await post('/ofrep/v1/evaluate/flags', {
+        context: { targetingKey: 'u1', note: 'x'.repeat(70 * 1024) },
+      });
+      expect(tooLarge.status).toBe(413);
+      expect(await tooLarge.json()).toMatchObject({ statusCode: 413 });
+      const get = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags`, {
+        headers: { authorization: `Bearer ${CLIENT_TOKEN}` },
+      });
+      expect(get.status).toBe(404);
+
+      const metrics = await (
+        await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${CLIENT_TOKEN}` } })
+      ).text();
+      for (const status of ['200', '401', '413'])
+        expect(metrics).toMatch(
+          new RegExp(
+            `edgeflags_http_requests_total\\{route="/ofrep/v1/evaluate/flags",method="POST",status="${status}"\\} [1-9]`,
+          ),
+        );
+    });
+
     it('answers PARSE_ERROR, INVALID_CONTEXT and FLAG_NOT_FOUND in the protocol’s shapes', async () => {
       const parse = await post('/ofrep/v1/evaluate/flags/dark_mode', '{not json');
       expect(parse.status).toBe(400);

@@ -4,9 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { loadConfig } from '@app/config';
 import { validationOptions } from '@app/flags';
 import { MetricsService } from '@app/metrics';
+import { OfrepBulkRoute } from '@app/ofrep';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
-import { HttpErrorFilter } from './http-exception.filter';
+import { HttpErrorFilter, sendHttpError } from './http-exception.filter';
 import { addHttpHooks, requestId } from './http-hooks';
 import { serveConsole } from './console';
 import { addJsonBodyParser } from './json-body';
@@ -50,6 +51,8 @@ export async function createApp(
   if (config.metrics.http) app.get(MetricsService).instrument(fastify);
   app.useGlobalPipes(new ValidationPipe(validationOptions));
   app.useGlobalFilters(new HttpErrorFilter());
+  // Served by Fastify alone (see OfrepBulkRoute); after `instrument`, so it has request metrics.
+  fastify.route(app.get(OfrepBulkRoute).route(sendHttpError));
   setupOpenApi(app);
   await serveConsole(fastify, config.console.dir);
   await app.init();

@@ -17,59 +17,63 @@ const STATUS_OF: Record<FlagsErrorCode, HttpStatus> = {
   [FlagsErrorCode.RevisionConflict]: HttpStatus.CONFLICT,
 };
 
+const log = new Logger('HttpError');
+
 /**
  * Where an HTTP status is decided: HttpExceptions keep theirs, domain errors map by code,
  * Fastify's own client errors (bad JSON, body too large) keep their 4xx, and anything else is a
- * plain 500 with no internals, logged with the request id.
+ * plain 500 with no internals, logged with the request id. OFREP requests get OFREP's shapes.
+ * Nest's routes reach it through HttpErrorFilter; a route served by Fastify alone (the OFREP
+ * bulk evaluation) has it as its error handler.
  */
+export function sendHttpError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  if (isOfrepRequest(request.url)) {
+    const ofrep = ofrepErrorResponse(error, request.url);
+    if (ofrep !== undefined) {
+      void reply.status(ofrep.status).send(ofrep.body);
+      return;
+    }
+  }
+  const { status, body } = describe(error, request);
+  void reply.status(status).send(body);
+}
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  private readonly log = new Logger('HttpError');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    if (isOfrepRequest(request.url)) {
-      const ofrep = ofrepErrorResponse(error, request.url);
-      if (ofrep !== undefined) {
-        void reply.status(ofrep.status).send(ofrep.body);
-        return;
-      }
-    }
-    const { status, body } = this.describe(error, request);
-    void reply.status(status).send(body);
+    sendHttpError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
+}
 
-  private describe(error: unknown, request: FastifyRequest): { status: number; body: object } {
-    if (error instanceof HttpException) {
-      const response = error.getResponse();
-      return {
-        status: error.getStatus(),
-        body:
-          typeof response === 'string'
-            ? { statusCode: error.getStatus(), message: response }
-            : response,
-      };
-    }
-    if (error instanceof FlagsError) {
-      const status = STATUS_OF[error.code];
-      return {
-        status,
-        body: { statusCode: status, error: error.code, message: error.message, ...error.details },
-      };
-    }
-    const clientStatus = (error as { statusCode?: unknown } | null)?.statusCode;
-    if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
-      return {
-        status: clientStatus,
-        body: { statusCode: clientStatus, message: (error as Error).message },
-      };
-    }
-    this.log.error(
-      `request ${request.id} ${request.method} ${request.url} failed`,
-      error instanceof Error ? error.stack : String(error),
-    );
-    return { status: 500, body: { statusCode: 500, message: 'Internal server error' } };
+function describe(error: unknown, request: FastifyRequest): { status: number; body: object } {
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    return {
+      status: error.getStatus(),
+      body:
+        typeof response === 'string'
+          ? { statusCode: error.getStatus(), message: response }
+          : response,
+    };
   }
+  if (error instanceof FlagsError) {
+    const status = STATUS_OF[error.code];
+    return {
+      status,
+      body: { statusCode: status, error: error.code, message: error.message, ...error.details },
+    };
+  }
+  const clientStatus = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
+    return {
+      status: clientStatus,
+      body: { statusCode: clientStatus, message: (error as Error).message },
+    };
+  }
+  log.error(
+    `request ${request.id} ${request.method} ${request.url} failed`,
+    error instanceof Error ? error.stack : String(error),
+  );
+  return { status: 500, body: { statusCode: 500, message: 'Internal server error' } };
 }

@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentOfrepBulk, OFREP_BULK_PATH } from '@app/ofrep';
 
 /** OpenAPI at /docs (UI) and /docs-json, generated from the controllers and DTOs. */
 export function setupOpenApi(app: NestFastifyApplication): void {
@@ -20,7 +21,9 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       'client',
     )
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
+  const document = () =>
+    documentOfrepBulk(SwaggerModule.createDocument(app, config), OFREP_BULK_PATH);
+  SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
   });
 }

@@ -4,6 +4,7 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AdminGuard } from './admin.guard';
 import { AuthFailures } from './auth-failures';
+import { ClientAuth } from './client-auth';
 import { ClientGuard } from './client.guard';
 import { SessionController } from './session.controller';
 import { StreamTokens } from './stream-tokens';
@@ -20,6 +21,7 @@ export class AuthModule {
     const providers: Provider[] = [
       AdminGuard,
       AuthFailures,
+      ClientAuth,
       ThrottlerStorageService,
       {
         provide: StreamTokens,
@@ -33,7 +35,7 @@ export class AuthModule {
       module: AuthModule,
       controllers: [SessionController],
       providers,
-      exports: [AdminGuard, AuthFailures, StreamTokens],
+      exports: [AdminGuard, AuthFailures, ClientAuth, StreamTokens],
     };
   }
 }

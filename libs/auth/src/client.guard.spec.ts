@@ -2,6 +2,7 @@ import { ExecutionContext, HttpException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig, sha256 } from '@app/config';
 import type { AuthFailures } from './auth-failures';
+import { ClientAuth } from './client-auth';
 import { ClientGuard } from './client.guard';
 
 const CLIENT = 'client-secret-0123456789';
@@ -53,7 +54,7 @@ describe(ClientGuard.name, () => {
   beforeEach(() => {
     failures = new FakeFailures();
     const reflector = { getAllAndOverride: () => false } as unknown as Reflector;
-    sut = new ClientGuard(config, reflector, failures as unknown as AuthFailures);
+    sut = new ClientGuard(reflector, new ClientAuth(config, failures as unknown as AuthFailures));
   });
 
   it('lets a client or admin token through synchronously, without counting anything', () => {

@@ -44,7 +44,12 @@ export function ofrepErrorResponse(
   url: string,
 ): { status: number; body?: object } | undefined {
   if (error instanceof OfrepError) return { status: error.status, body: error.body() };
-  const status = error instanceof HttpException ? error.getStatus() : undefined;
+  // Fastify's own client errors (a body that is not JSON) come as HttpExceptions through Nest's
+  // routes, and as they are (with a statusCode) on a route served by Fastify alone.
+  const status =
+    error instanceof HttpException
+      ? error.getStatus()
+      : (error as { statusCode?: unknown } | null)?.statusCode;
   if (status === 401 || status === 403 || status === 429) return { status };
   const key = SINGLE.exec(url)?.[1];
   // The OFREP handlers validate their input themselves (OfrepError), so a 400 or 415 that is not

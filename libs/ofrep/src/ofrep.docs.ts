@@ -1,4 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
 
 // OpenAPI shapes of OFREP's bodies (the protocol's own schema names in the descriptions).
 
@@ -49,4 +54,38 @@ export class OfrepEventStreamDoc {
 export class OfrepBulkDoc {
   @ApiProperty({ type: [OfrepSuccessDoc] }) flags!: OfrepSuccessDoc[];
   @ApiProperty({ type: [OfrepEventStreamDoc] }) eventStreams!: OfrepEventStreamDoc[];
+}
+
+/**
+ * The bulk evaluation's OpenAPI entry. Its route is Fastify's (OfrepBulkRoute), which Nest's
+ * document generator does not see; the schemas are registered by OfrepController.
+ */
+export function documentOfrepBulk(document: OpenAPIObject, path: string): OpenAPIObject {
+  const json = (model: { name: string }) => ({
+    'application/json': { schema: { $ref: getSchemaPath(model.name) } },
+  });
+  document.paths[path] = {
+    post: {
+      operationId: 'OfrepBulkRoute_handle',
+      summary:
+        'Evaluate every live flag for a context (client-side providers); ETag / If-None-Match',
+      tags: ['OpenFeature (OFREP)'],
+      security: [{ 'X-API-Key': [] }],
+      parameters: [
+        { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+      ],
+      requestBody: { required: true, content: json(OfrepRequestDoc) },
+      responses: {
+        '200': {
+          description: 'The answers, with the ETag a later If-None-Match sends back',
+          headers: { ETag: { schema: { type: 'string' } } },
+          content: json(OfrepBulkDoc),
+        },
+        '304': { description: 'No answer for this context changed since the ETag' },
+        '400': { description: 'PARSE_ERROR or INVALID_CONTEXT', content: json(OfrepFailureDoc) },
+        '401': { description: 'No body (CLIENT_TOKENS set, no valid token)' },
+      },
+    },
+  };
+  return document;
 }
