@@ -80,3 +80,27 @@ describe(ClientGuard.name, () => {
     expect(sut.canActivate(context(`Bearer ${CLIENT}`, '203.0.113.2'))).toBe(true);
   });
 });
+
+describe(ClientAuth.name, () => {
+  const failures = new FakeFailures() as unknown as AuthFailures;
+  const request = (headers: Record<string, string>) =>
+    ({ ip: '203.0.113.9', headers }) as unknown as Parameters<ClientAuth['allows']>[0];
+  const reply = { header: () => undefined } as unknown as Parameters<ClientAuth['allows']>[1];
+
+  it('is required only when CLIENT_TOKENS is set', () => {
+    expect(new ClientAuth(config, failures).required).toBe(true);
+    const open = { auth: { client: [], admin: config.auth.admin } } as unknown as AppConfig;
+    expect(new ClientAuth(open, failures).required).toBe(false);
+  });
+
+  it('takes the token from X-API-Key (OFREP providers) when there is no Authorization', async () => {
+    const sut = new ClientAuth(config, failures);
+    expect(sut.allows(request({ 'x-api-key': CLIENT }), reply)).toBe(true);
+    expect(await status(() => sut.allows(request({ 'x-api-key': 'wrong' }), reply))).toBe(401);
+    expect(
+      await status(() =>
+        sut.allows(request({ authorization: 'Bearer wrong', 'x-api-key': CLIENT }), reply),
+      ),
+    ).toBe(401);
+  });
+});
