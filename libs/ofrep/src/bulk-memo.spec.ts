@@ -34,15 +34,29 @@ describe(OfrepBulkMemo.name, () => {
     expect(bulk.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
   });
 
-  it('answers a repeated context from memory, with the same ETag', () => {
+  it('answers a context from memory from its third request on, with the same ETag', () => {
     const sut = new OfrepBulkMemo();
     const flags = list();
     const first = sut.evaluate(flags, ctx('u1', { country: 'DE' }));
+    expect(sut.size).toBe(0); // seen once: not kept
     // An attribute no rule reads does not make another context.
-    const again = sut.evaluate(flags, ctx('u1', { country: 'DE', plan: 'pro' }));
-    expect(again).toBe(first);
+    const second = sut.evaluate(flags, ctx('u1', { country: 'DE', plan: 'pro' }));
+    expect(second).not.toBe(first);
+    expect(second.etag).toBe(first.etag);
+    expect(sut.size).toBe(1); // seen twice: kept
+    const third = sut.evaluate(flags, ctx('u1', { country: 'DE' }));
+    expect(third).toBe(second);
     expect(sut.hits).toBe(1);
-    expect(sut.misses).toBe(1);
+    expect(sut.misses).toBe(2);
+  });
+
+  it('keeps nothing for contexts seen once, however many', () => {
+    const sut = new OfrepBulkMemo();
+    const flags = list();
+    for (let i = 0; i < 1000; i++) sut.evaluate(flags, ctx(`once-${i}`));
+    // A few may share a doorkeeper bit with an earlier one (and are kept early): 1,000 of 65,536.
+    expect(sut.size).toBeLessThan(50);
+    expect(sut.misses).toBe(1000);
   });
 
   it('gives contexts with different answers different ETags', () => {
@@ -60,6 +74,7 @@ describe(OfrepBulkMemo.name, () => {
   it('never serves a memo of an older list: a changed flag is a new list, and its answer is seen', () => {
     const sut = new OfrepBulkMemo();
     const before = list(1);
+    sut.evaluate(before, ctx('u1', { country: 'DE' }));
     const first = sut.evaluate(before, ctx('u1', { country: 'DE' }));
     const after = before.map((f) =>
       f.name === 'german' ? { ...f, enabled: false, revision: 10 } : f,
@@ -69,7 +84,10 @@ describe(OfrepBulkMemo.name, () => {
     expect(answersOf(second.answers)).toContainEqual(
       expect.objectContaining({ key: 'german', value: false, reason: 'DISABLED' }),
     );
-    expect(sut.misses).toBe(2);
+    expect(sut.misses).toBe(3);
+    // The new list starts over: its first request of u1 is not kept.
+    expect(sut.size).toBe(0);
+    expect(sut.evaluate(after, ctx('u1', { country: 'DE' })).etag).toBe(second.etag);
     expect(sut.size).toBe(1);
   });
 
@@ -107,7 +125,8 @@ describe(OfrepBulkMemo.name, () => {
     const flags = list();
     const one = ofrepBulk(flags, ctx('user-0')).answers.length;
     const sut = new OfrepBulkMemo(one * 10);
-    for (let i = 0; i < 100; i++) sut.evaluate(flags, ctx(`user-${i}`));
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 100; i++) sut.evaluate(flags, ctx(`user-${i}`));
     expect(sut.heldChars).toBeLessThanOrEqual(one * 10);
     expect(sut.size).toBeGreaterThan(0);
     expect(sut.size).toBeLessThan(10);

@@ -57,7 +57,7 @@ const scratch = Buffer.allocUnsafe(16 * 1024);
  * craft colliding contexts (murmur3 has seed-independent collisions) only to fool itself, since
  * an ETag is compared with nobody's If-None-Match but its own client's.
  */
-function contextDigest(key: string): string {
+function contextDigest(key: string): [number, number] {
   let bytes: Uint8Array = scratch;
   let length: number;
   if (key.length * 3 <= scratch.length) length = scratch.write(key, 0, 'utf8');
@@ -65,7 +65,7 @@ function contextDigest(key: string): string {
     bytes = Buffer.from(key, 'utf8');
     length = bytes.length;
   }
-  return `${murmur3Bytes(bytes, length, 0x9747b28c).toString(36)}-${murmur3Bytes(bytes, length, 0x5bd1e995).toString(36)}`;
+  return [murmur3Bytes(bytes, length, 0x9747b28c), murmur3Bytes(bytes, length, 0x5bd1e995)];
 }
 
 /**
@@ -73,8 +73,41 @@ function contextDigest(key: string): string {
  * key's. Both determine every answer, so it changes whenever one can, and it is the same on
  * every instance that holds the same flags.
  */
-function etagOf(inputs: ListInputs, key: string): string {
-  return `"${inputs.flags}${contextDigest(key)}"`;
+function etagOf(inputs: ListInputs, [a, b]: readonly [number, number]): string {
+  return `"${inputs.flags}${a.toString(36)}-${b.toString(36)}"`;
+}
+
+/** Bits of the doorkeeper (8 KiB): contexts seen once since it was last emptied. */
+const DOORKEEPER_BITS = 1 << 16;
+
+/**
+ * Which contexts have been seen before: a bit per context digest, emptied when half full (and
+ * with the memo). A context is memoised on its second request, not its first: a client-side
+ * provider polls with the same context and is memoised from its second poll, while a stream of
+ * contexts seen once (server traffic across many users, or the bench's cold case) does not keep
+ * ~10 KB each in the memo, evicting the polled ones and growing the old generation that the
+ * garbage collector walks. A false positive (two contexts on one bit) only memoises a context
+ * early.
+ */
+class Doorkeeper {
+  private readonly bits = new Uint8Array(DOORKEEPER_BITS >>> 3);
+  private set = 0;
+
+  /** Whether `hash` was seen before; records it. */
+  seen(hash: number): boolean {
+    const bit = hash & (DOORKEEPER_BITS - 1);
+    const mask = 1 << (bit & 7);
+    const byte = bit >>> 3;
+    if ((this.bits[byte] & mask) !== 0) return true;
+    if (++this.set > DOORKEEPER_BITS >>> 1) this.clear();
+    this.bits[byte] |= mask;
+    return false;
+  }
+
+  clear(): void {
+    this.bits.fill(0);
+    this.set = 0;
+  }
 }
 
 /** Default bound on the memo: the serialised answers it holds, in bytes (UTF-8). */
@@ -90,11 +123,13 @@ export const BULK_MEMO_MAX_BYTES = 4 * 1024 * 1024;
  * Never stale: entries belong to one flag list object, and the reader hands out a new list
  * object whenever any flag has changed (its list memo is keyed by the highest known revision, the
  * generation that the edge cache moves on every write, pub/sub message and poll). A new list
- * empties the memo. Lists with a flag that reads the clock are not memoised. Bounded by the total
- * size of the answers held, least recently used out first.
+ * empties the memo. Lists with a flag that reads the clock are not memoised. A context is
+ * memoised from its second request (Doorkeeper). Bounded by the total size of the answers held,
+ * least recently used out first.
  */
 export class OfrepBulkMemo {
   private readonly entries: LRUCache<string, OfrepBulk>;
+  private readonly doorkeeper = new Doorkeeper();
   private list: readonly FlagDefinition[] | undefined;
   hits = 0;
   misses = 0;
@@ -124,6 +159,7 @@ export class OfrepBulkMemo {
     }
     if (flags !== this.list) {
       this.entries.clear();
+      this.doorkeeper.clear();
       this.list = flags;
     }
     const key = contextKey(inputs, context);
@@ -133,14 +169,15 @@ export class OfrepBulkMemo {
       return bulk;
     }
     this.misses++;
+    const digest = contextDigest(key);
     // The flags and this key determine every answer: the ETag is their digest (short to hash)
     // rather than the answers' (about 100 bytes a flag).
     bulk = new OfrepBulk(
       bulkAnswers(flags, context, BULK_BODY_HEAD, tail),
-      etagOf(inputs, key),
+      etagOf(inputs, digest),
       tail,
     );
-    this.entries.set(key, bulk);
+    if (this.doorkeeper.seen(digest[0])) this.entries.set(key, bulk);
     return bulk;
   }
 
@@ -148,7 +185,7 @@ export class OfrepBulkMemo {
   etagOf(flags: readonly FlagDefinition[], context: EvaluationContext): string {
     const inputs = inputsOf(flags);
     if (inputs.readsClock) return bulkEtag(bulkAnswers(flags, context));
-    return etagOf(inputs, contextKey(inputs, context));
+    return etagOf(inputs, contextDigest(contextKey(inputs, context)));
   }
 
   /** Answers held now (for tests and stats). */
