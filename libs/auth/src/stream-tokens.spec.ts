@@ -33,6 +33,19 @@ describe(StreamTokens.name, () => {
     expect(next.current().token).not.toBe(sut.current().token);
   });
 
+  it('signs once per window, on one instance as time passes', () => {
+    let now = start * 1000;
+    const clock = new StreamTokens(config('app:client-secret-0123456789'), () => now);
+    const first = clock.current();
+    now += 1000;
+    expect(clock.current()).toBe(first);
+    now += STREAM_TOKEN_WINDOW_S * 1000;
+    const next = clock.current();
+    expect(next.window).toBe(first.window + 1);
+    expect(next.token).not.toBe(first.token);
+    expect(clock.check(next.token)).toBeNull();
+  });
+
   it('expires two windows after the one it was issued in', () => {
     const { token } = sut.current();
     const check = (seconds: number) =>

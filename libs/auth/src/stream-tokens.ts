@@ -23,6 +23,8 @@ const LIFETIME_WINDOWS = 2;
 @Injectable()
 export class StreamTokens {
   private readonly key: Buffer;
+  /** The last window's token: signed once per window, not per bulk request. */
+  private signed: { token: string; window: number } | undefined;
   /** Whether reads need a credential at all (CLIENT_TOKENS set). */
   readonly required: boolean;
 
@@ -45,8 +47,11 @@ export class StreamTokens {
    */
   current(): { token: string; window: number } {
     const window = Math.floor(this.now() / 1000 / STREAM_TOKEN_WINDOW_S);
-    const expires = (window + 1 + LIFETIME_WINDOWS) * STREAM_TOKEN_WINDOW_S;
-    return { token: `${expires}.${this.sign(expires)}`, window };
+    if (this.signed?.window !== window) {
+      const expires = (window + 1 + LIFETIME_WINDOWS) * STREAM_TOKEN_WINDOW_S;
+      this.signed = { token: `${expires}.${this.sign(expires)}`, window };
+    }
+    return this.signed;
   }
 
   /** Why the token does not open the stream, or null when it does. Never echoes the token. */

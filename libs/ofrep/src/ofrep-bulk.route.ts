@@ -16,9 +16,14 @@ const matches = (ifNoneMatch: string | undefined, etag: string) =>
     .some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag);
 
 /** Where the provider opens its event stream when reads need no token: the same for everyone. */
-const OPEN_EVENT_STREAMS = Object.freeze({
+const OPEN_EVENT_STREAMS: EventStreams = Object.freeze({
   streams: Object.freeze([{ type: 'sse', endpoint: { requestUri: '/events/ofrep' } }]),
 });
+
+interface EventStreams {
+  readonly streams: ReadonlyArray<Record<string, unknown>>;
+  readonly window?: number;
+}
 
 type ErrorHandler = (error: Error, request: FastifyRequest, reply: FastifyReply) => void;
 
@@ -37,6 +42,8 @@ type ErrorHandler = (error: Error, request: FastifyRequest, reply: FastifyReply)
  */
 @Injectable()
 export class OfrepBulkRoute {
+  private signedStreams: EventStreams | undefined;
+
   constructor(
     private readonly reader: FlagReader,
     private readonly memo: OfrepBulkMemo,
@@ -100,12 +107,16 @@ export class OfrepBulkRoute {
    * knowledge of proxies here. When reads need a token, the URL carries a short-lived stream
    * token, never the client's own (see StreamTokens), and its window goes into the ETag.
    */
-  private eventStreams(): { streams: ReadonlyArray<Record<string, unknown>>; window?: number } {
+  private eventStreams(): EventStreams {
     if (!this.streamTokens.required) return OPEN_EVENT_STREAMS;
     const { token, window } = this.streamTokens.current();
-    return {
-      streams: [{ type: 'sse', endpoint: { requestUri: `/events/ofrep?token=${token}` } }],
-      window,
-    };
+    // One object per window: the presenter serialises the streams once per object, and a
+    // memoised body made in this window is sent as it is.
+    if (this.signedStreams?.window !== window)
+      this.signedStreams = {
+        streams: [{ type: 'sse', endpoint: { requestUri: `/events/ofrep?token=${token}` } }],
+        window,
+      };
+    return this.signedStreams;
   }
 }

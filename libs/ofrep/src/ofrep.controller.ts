@@ -16,9 +16,9 @@ import { OfrepBulkDoc, OfrepFailureDoc, OfrepRequestDoc, OfrepSuccessDoc } from 
 /**
  * The OpenFeature Remote Evaluation Protocol (OFREP 0.3.0): OpenFeature SDKs' OFREP providers
  * evaluate edgeflags' flags through this endpoint and the bulk one (OfrepBulkRoute, served by
- * Fastify alone). A presenter over the same evaluation as
- * the REST reads. Errors take OFREP's shapes (OfrepErrorFilter); reads obey CLIENT_TOKENS
- * (Bearer or X-API-Key).
+ * Fastify alone). A presenter over the same evaluation as the REST reads. Errors take OFREP's
+ * shapes (`sendHttpError`, through the app's error filter); reads obey CLIENT_TOKENS (Bearer or
+ * X-API-Key).
  */
 @Controller('ofrep/v1')
 @ApiTags('OpenFeature (OFREP)')
