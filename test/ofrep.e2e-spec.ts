@@ -78,6 +78,13 @@ describe('OpenFeature OFREP (e2e)', () => {
     await t.close();
   });
 
+  /** A POST with no token at all. */
+  const tokenless = (path: string) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"context":{}}',
+    });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${baseUrl}${path}`, {
       method: 'POST',
@@ -338,11 +345,7 @@ describe('OpenFeature OFREP (e2e)', () => {
     });
 
     it('needs a client token, and answers 401 with no body', async () => {
-      const res = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags/dark_mode`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"context":{}}',
-      });
+      const res = await tokenless('/ofrep/v1/evaluate/flags/dark_mode');
       expect(res.status).toBe(401);
       expect(await res.text()).toBe('');
       const admin = await post(
@@ -354,11 +357,7 @@ describe('OpenFeature OFREP (e2e)', () => {
     });
 
     it('bulk (a route Fastify serves without Nest): the same token check, hooks and metrics as any route', async () => {
-      const anonymous = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"context":{}}',
-      });
+      const anonymous = await tokenless('/ofrep/v1/evaluate/flags');
       expect(anonymous.status).toBe(401);
       expect(await anonymous.text()).toBe('');
       const wrong = await post(

@@ -29,8 +29,9 @@ interface BulkPlan {
   /** Per dynamic flag: its bucket prefix when it is rollout-only, else null. */
   readonly prefixes: ReadonlyArray<HashPrefix | null>;
   readonly percentages: readonly number[];
-  readonly onAnswers: ReadonlyArray<Buffer | null>;
-  readonly offAnswers: ReadonlyArray<Buffer | null>;
+  /** Per dynamic flag: its two answers when it is rollout-only, else empty (unused). */
+  readonly onAnswers: readonly Buffer[];
+  readonly offAnswers: readonly Buffer[];
 }
 
 const OPEN = Buffer.from('[', 'latin1');
@@ -47,8 +48,8 @@ function planOf(flags: readonly FlagDefinition[]): BulkPlan {
     const dynamic: FlagDefinition[] = [];
     const prefixes: Array<HashPrefix | null> = [];
     const percentages: number[] = [];
-    const onAnswers: Array<Buffer | null> = [];
-    const offAnswers: Array<Buffer | null> = [];
+    const onAnswers: Buffer[] = [];
+    const offAnswers: Buffer[] = [];
     let text: Buffer[] = [OPEN];
     for (let i = 0; i < flags.length; i++) {
       const flag = flags[i];
@@ -64,8 +65,8 @@ function planOf(flags: readonly FlagDefinition[]): BulkPlan {
       const rollout = rolloutOnly(flag);
       prefixes.push(rollout?.prefix ?? null);
       percentages.push(rollout?.percentage ?? 0);
-      onAnswers.push(rollout ? answerBytes(flag, rollout.on) : null);
-      offAnswers.push(rollout ? answerBytes(flag, rollout.off) : null);
+      onAnswers.push(rollout ? answerBytes(flag, rollout.on) : NOTHING);
+      offAnswers.push(rollout ? answerBytes(flag, rollout.off) : NOTHING);
     }
     text.push(CLOSE);
     texts.push(Buffer.concat(text));
@@ -100,9 +101,9 @@ export function bulkAnswers(
     const piece =
       prefix === null
         ? answerBytes(dynamic[i], evaluate(dynamic[i], context))
-        : ((userId !== undefined && bucketIn(prefix, userId) <= percentages[i]
-            ? onAnswers[i]
-            : offAnswers[i]) as Buffer);
+        : userId !== undefined && bucketIn(prefix, userId) <= percentages[i]
+          ? onAnswers[i]
+          : offAnswers[i];
     pieces[i] = piece;
     length += piece.length + texts[i + 1].length;
   }

@@ -15,6 +15,10 @@ const matches = (ifNoneMatch: string | undefined, etag: string) =>
     .split(',')
     .some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag);
 
+/** The stream token's window is part of the ETag: an expiring token gets a 200 with a fresh one. */
+const withWindow = (etag: string, window: number | undefined) =>
+  window === undefined ? etag : `${etag.slice(0, -1)}.${window}"`;
+
 /** Where the provider opens its event stream when reads need no token: the same for everyone. */
 const OPEN_EVENT_STREAMS: EventStreams = Object.freeze({
   streams: Object.freeze([{ type: 'sse', endpoint: { requestUri: '/events/ofrep' } }]),
@@ -80,13 +84,10 @@ export class OfrepBulkRoute {
     reply: FastifyReply,
   ): void {
     const { streams, window } = this.eventStreams();
-    // The stream token's window is part of the ETag: an expiring token gets a 200 with a fresh one.
-    const tagged = (etag: string) =>
-      window === undefined ? etag : `${etag.slice(0, -1)}.${window}"`;
     const ifNoneMatch = request.headers['if-none-match'];
     // A revalidation is decided before evaluating: a 304 evaluates nothing.
     if (ifNoneMatch !== undefined) {
-      const etag = tagged(this.memo.etagOf(flags, context));
+      const etag = withWindow(this.memo.etagOf(flags, context), window);
       if (matches(ifNoneMatch, etag)) {
         void reply.header('etag', etag).header('cache-control', 'no-cache').status(304).send();
         return;
@@ -94,7 +95,7 @@ export class OfrepBulkRoute {
     }
     const bulk = this.memo.evaluate(flags, context, bulkBodyTail(streams));
     void reply
-      .header('etag', tagged(bulk.etag))
+      .header('etag', withWindow(bulk.etag, window))
       .header('cache-control', 'no-cache')
       .status(200)
       .type('application/json; charset=utf-8')
