@@ -38,6 +38,12 @@ export async function createApp(
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: 64 * 1024,
     trustProxy: fastifyTrustProxy(config.http.trustProxy),
+    // A request that reaches a draining instance (on a keep-alive connection the client reused as
+    // the instance began to close) is answered, with `Connection: close`, instead of Fastify's
+    // default 503: the instance can still answer it (PostgreSQL and Redis close after the HTTP
+    // server), and a balancer that retries only refused or empty connections would pass the 503
+    // on to the client.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger,
