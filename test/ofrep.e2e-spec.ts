@@ -344,6 +344,33 @@ describe('OpenFeature OFREP (e2e)', () => {
       ).toBe(304);
     });
 
+    it('counts the bulk memo in /cache/stats and /metrics', async () => {
+      const memo = async () =>
+        (await t.admin.get('/cache/stats').expect(200)).body.ofrep_bulk_memo as {
+          hits: number;
+          misses: number;
+          entries: number;
+          bytes: number;
+          max_bytes: number;
+        };
+      const before = await memo();
+      const context = { targetingKey: uniqueFlag('memo-stats-user') };
+      for (let i = 0; i < 3; i++)
+        expect((await post('/ofrep/v1/evaluate/flags', { context })).status).toBe(200);
+      const after = await memo();
+      // Kept from its second request (from its first if it shares a doorkeeper bit with an
+      // earlier context), so the third is a hit either way.
+      expect(after.hits + after.misses - before.hits - before.misses).toBe(3);
+      expect(after.hits - before.hits).toBeGreaterThanOrEqual(1);
+      expect(after.entries).toBeGreaterThanOrEqual(1);
+      expect(after.bytes).toBeGreaterThan(0);
+      expect(after.max_bytes).toBe(4 * 1024 * 1024);
+      const metrics = (await t.admin.get('/metrics').expect(200)).text;
+      expect(metrics).toContain(`edgeflags_ofrep_bulk_memo_hits_total ${after.hits}\n`);
+      expect(metrics).toContain(`edgeflags_ofrep_bulk_memo_misses_total ${after.misses}\n`);
+      expect(metrics).toContain(`edgeflags_ofrep_bulk_memo_bytes ${after.bytes}\n`);
+    });
+
     it('needs a client token, and answers 401 with no body', async () => {
       const res = await tokenless('/ofrep/v1/evaluate/flags/dark_mode');
       expect(res.status).toBe(401);

@@ -26,6 +26,7 @@ export class CacheStatsController {
       hit_rate: hits + misses === 0 ? 0 : hits / (hits + misses),
       layers: { check: s.check, endpoint: s.endpoint, service: s.service, list: s.list },
       edge: { flags: this.edge.size, max_flags: this.edge.max, hits: s.edgeHits },
+      ofrep_bulk_memo: s.ofrepBulk,
       redis: { state: this.l2.state, hits: s.redisHits, errors: s.redisErrors },
       invalidations: { sent: s.invalidationsSent, received: s.invalidationsReceived },
       keys: await this.l2.keyCount(),

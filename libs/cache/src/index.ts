@@ -1,6 +1,6 @@
 export { CacheModule } from './cache.module';
 export { CacheKeys } from './cache-keys';
-export { CacheStats, LayerCounter } from './cache-stats';
+export { CacheStats, LayerCounter, MemoCounter } from './cache-stats';
 export { EdgeCache } from './edge-cache';
 export type { CacheOutcome } from './cache-outcome';
 export { InvalidationBus } from './invalidation-bus';

@@ -67,6 +67,24 @@ export class MetricsService {
       'Invalidation messages received',
       () => stats.invalidationsReceived,
     );
+    mirror(
+      'edgeflags_ofrep_bulk_memo_hits_total',
+      'OFREP bulk evaluations answered from the memo of recent contexts',
+      () => stats.ofrepBulk.hits,
+    );
+    mirror(
+      'edgeflags_ofrep_bulk_memo_misses_total',
+      'OFREP bulk evaluations that evaluated every flag',
+      () => stats.ofrepBulk.misses,
+    );
+    new Gauge({
+      name: 'edgeflags_ofrep_bulk_memo_bytes',
+      help: 'Size of the answers the OFREP bulk memo holds (bounded at 4 MiB)',
+      registers: [this.registry],
+      collect() {
+        this.set(stats.ofrepBulk.bytes);
+      },
+    });
     new Gauge({
       name: 'edgeflags_flags',
       help: 'Live flags known to this instance',

@@ -1,3 +1,4 @@
+import { MemoCounter } from '@app/cache';
 import type { EvaluationContext, FlagDefinition } from '@app/flag-model';
 import { condition, flagDef, rule } from '../../flag-model/src/testing';
 import { OfrepBulkMemo } from './bulk-memo';
@@ -48,6 +49,27 @@ describe(OfrepBulkMemo.name, () => {
     expect(third).toBe(second);
     expect(sut.hits).toBe(1);
     expect(sut.misses).toBe(2);
+  });
+
+  it('keeps its hits, misses and size in the counter it is given, emptied with a new list', () => {
+    const counter = new MemoCounter();
+    const sut = new OfrepBulkMemo(1 << 20, counter);
+    expect(counter.maxBytes).toBe(1 << 20);
+    const flags = list();
+    for (let i = 0; i < 3; i++) sut.evaluate(flags, ctx('u1'));
+    expect([counter.hits, counter.misses, counter.entries]).toEqual([1, 2, 1]);
+    expect(counter.bytes).toBe(sut.heldChars);
+    expect(counter.bytes).toBeGreaterThan(0);
+    sut.evaluate(list(2), ctx('u1'));
+    expect([counter.entries, counter.bytes]).toEqual([0, 0]);
+    expect(JSON.parse(JSON.stringify(counter))).toEqual({
+      hits: 1,
+      misses: 3,
+      hit_rate: 0.25,
+      entries: 0,
+      bytes: 0,
+      max_bytes: 1 << 20,
+    });
   });
 
   it('keeps nothing for contexts seen once, however many', () => {

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { MemoCounter } from '@app/cache';
 import { murmur3Bytes } from '@app/rollout';
 import {
   attributesRead,
@@ -131,14 +132,25 @@ export class OfrepBulkMemo {
   private readonly entries: LRUCache<string, OfrepBulk>;
   private readonly doorkeeper = new Doorkeeper();
   private list: readonly FlagDefinition[] | undefined;
-  hits = 0;
-  misses = 0;
 
-  constructor(maxBytes = BULK_MEMO_MAX_BYTES) {
+  /** `counter`: where its hits, misses and size are kept (CacheStats.ofrepBulk in the app). */
+  constructor(
+    maxBytes = BULK_MEMO_MAX_BYTES,
+    private readonly counter = new MemoCounter(),
+  ) {
     this.entries = new LRUCache<string, OfrepBulk>({
       maxSize: maxBytes,
       sizeCalculation: (bulk, key) => bulk.body.length + key.length + bulk.etag.length,
     });
+    counter.maxBytes = maxBytes;
+  }
+
+  get hits(): number {
+    return this.counter.hits;
+  }
+
+  get misses(): number {
+    return this.counter.misses;
   }
 
   /**
@@ -161,14 +173,15 @@ export class OfrepBulkMemo {
       this.entries.clear();
       this.doorkeeper.clear();
       this.list = flags;
+      this.counted();
     }
     const key = contextKey(inputs, context);
     let bulk = this.entries.get(key);
     if (bulk !== undefined) {
-      this.hits++;
+      this.counter.hits++;
       return bulk;
     }
-    this.misses++;
+    this.counter.misses++;
     const digest = contextDigest(key);
     // The flags and this key determine every answer: the ETag is their digest (short to hash)
     // rather than the answers' (about 100 bytes a flag).
@@ -177,8 +190,17 @@ export class OfrepBulkMemo {
       etagOf(inputs, digest),
       tail,
     );
-    if (this.doorkeeper.seen(digest[0])) this.entries.set(key, bulk);
+    if (this.doorkeeper.seen(digest[0])) {
+      this.entries.set(key, bulk);
+      this.counted();
+    }
     return bulk;
+  }
+
+  /** Copies the size to the counter whenever it may have changed (two field reads). */
+  private counted(): void {
+    this.counter.entries = this.entries.size;
+    this.counter.bytes = this.entries.calculatedSize;
   }
 
   /** The ETag `evaluate` gives, without evaluating any flag unless one reads the clock. */
