@@ -358,5 +358,29 @@ function targetsTable(r) {
       `| ${name} | ${t.what} | ${show(t.value)} | ${(t.rounds ?? []).map(show).join(', ') || '-'} | ≥ ${t.unit === 'ratio' ? `${fmt(t.target, 2)}x` : `${fmt(t.target, 0)}/s`} | ${t.pass ? 'PASS' : '**FAIL**'} |`,
     );
   }
-  return rows.join('\n');
+  return [rows.join('\n'), ...crossChecks(entries)].join('\n\n');
+}
+
+/**
+ * What a target's cross-check with wrk measured (detail.wrk), a line each.
+ * @param {Array<[string, import('./types').TargetResult]>} entries
+ */
+function crossChecks(entries) {
+  const lines = [];
+  for (const [name, t] of entries) {
+    const wrk = /** @type {unknown} */ (t.detail?.wrk);
+    if (wrk === undefined) continue;
+    if (typeof wrk === 'string') {
+      lines.push(`${name}, cross-checked with \`wrk\`: ${wrk}.`);
+      continue;
+    }
+    const w =
+      /** @type {{ bulk_rps: number, plain_check_rps: number, per_plain_check: number, rounds: unknown[] }} */ (
+        wrk
+      );
+    lines.push(
+      `${name}, cross-checked with \`wrk\` (\`-t1 -c50\`, on the load generator's core, interleaved with the plain check, medians of ${w.rounds.length} rounds): ${fmt(w.bulk_rps, 0)}/s, ${fmt(w.per_plain_check, 2)}x a plain check at ${fmt(w.plain_check_rps, 0)}/s.`,
+    );
+  }
+  return lines;
 }

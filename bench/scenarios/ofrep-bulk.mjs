@@ -6,8 +6,14 @@
 // figure is the cold evaluation's. Recorded beside it, for scale on a machine whose speed varies:
 // the plain check right before (same run), and the bulk for one context polled over and over
 // (the memo's case: an OFREP web provider polling).
+// Cross-checked with wrk when it is installed: the plain check and the cold bulk again, in
+// interleaved rounds, from a load generator that does not share autocannon's limit (recorded in
+// detail.wrk; the target is judged on autocannon's figure, as every other scenario's).
 // Creates flags until 100 exist. Skipped while the service has no OFREP endpoint (404).
-import { errorsOf, plainCheck, probe, unmeasured } from '../lib/targets.mjs';
+import { fmt } from '../lib/format.mjs';
+import { median } from '../lib/stats.mjs';
+import { errorsOf, PLAIN_FLAG, plainCheck, probe, unmeasured } from '../lib/targets.mjs';
+import { wrkInstalled, wrkLoad } from '../lib/wrk.mjs';
 
 const NAME = 'ofrep-bulk';
 const FLAGS = 100;
@@ -57,6 +63,7 @@ export default {
       bodyFor: () => '{"context":{"targetingKey":"user-1"}}',
       pid,
     });
+    const wrk = await crossCheck(ctx, pid);
     const errors = errorsOf([plain, r, repeated]);
     ctx.target(NAME, {
       ...SPEC,
@@ -71,7 +78,56 @@ export default {
         latency_ms: r.latency_ms,
         cpu_pct: r.cpu_pct,
         errors,
+        wrk,
       },
     });
   },
 };
+
+/**
+ * The plain check and the cold bulk measured by wrk, in interleaved rounds (the median of each,
+ * and of the round-by-round ratios); a string saying why not when wrk is missing or fails.
+ * @param {import('../lib/context.mjs').BenchContext} ctx
+ * @param {number | undefined} pid
+ */
+async function crossCheck(ctx, pid) {
+  if (!wrkInstalled()) return 'not run: wrk is not installed';
+  const { users, durationS, referenceRounds } = ctx.settings;
+  const user = `"user-" .. (k % ${users})`;
+  const load = (/** @type {import('../lib/wrk.mjs').WrkRequests} */ requests) =>
+    wrkLoad({ base: ctx.appBase, seconds: durationS, connections: 50, pid, requests });
+  try {
+    const rounds = [];
+    for (let round = 0; round < referenceRounds; round++) {
+      const plain = await load({
+        method: 'GET',
+        path: `"/flags/${PLAIN_FLAG}/check?user_id=" .. ${user}`,
+      });
+      const bulk = await load({
+        method: 'POST',
+        path: `"${PATH}"`,
+        body: `'{"context":{"targetingKey":' .. '"' .. ${user} .. '"}}'`,
+      });
+      if (plain.errors + plain.non2xx + bulk.errors + bulk.non2xx > 0)
+        return `failed: errors ${plain.errors + bulk.errors}, non-2xx ${plain.non2xx + bulk.non2xx}`;
+      rounds.push({ plain, bulk });
+    }
+    const line = {
+      bulk_rps: median(rounds.map((x) => x.bulk.rps)),
+      plain_check_rps: median(rounds.map((x) => x.plain.rps)),
+      per_plain_check: median(rounds.map((x) => x.bulk.rps / x.plain.rps)),
+      rounds: rounds.map((x) => ({
+        bulk_rps: Math.round(x.bulk.rps),
+        plain_check_rps: Math.round(x.plain.rps),
+        bulk_server_cpu_pct: x.bulk.cpu_pct.server,
+      })),
+    };
+    console.log(
+      `  ${NAME} (wrk)`.padEnd(32) +
+        `cold bulk ${fmt(line.bulk_rps, 0)}/s, plain check ${fmt(line.plain_check_rps, 0)}/s, ${fmt(line.per_plain_check, 2)}x (medians of ${rounds.length} rounds)`,
+    );
+    return line;
+  } catch (error) {
+    return `failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
