@@ -87,6 +87,8 @@ export abstract class FlagsRepository {
 
 /** Namespaces the per-flag advisory locks (any constant; it only has to stay the same across instances). */
 const FLAG_LOCK_SEED = 0x65_66_6c_67; // "eflg"
+/** The advisory lock that orders revisions (see revisionTurn). A flag's lock on the same key, by chance, would be harmless. */
+const REVISION_LOCK = 0x65_66_72_76; // "efrv"
 
 const toDefinition = (e: FlagEntity): FlagDefinition => ({
   name: e.name,
@@ -184,6 +186,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
           ? null
           : { flag: toDefinition(before), archived: before.archivedAt !== null },
       );
+      await this.revisionTurn(m);
       await m.query(
         `INSERT INTO flags AS f (name, enabled, rollout_percentage, metadata, type, variants, default_variant, rules, updated_by)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb, $9)
@@ -232,6 +235,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     return this.transaction('the flag was not archived', async (m) => {
       const before = await this.lock(m, name);
       if (before === null || before.archivedAt !== null) return null;
+      await this.revisionTurn(m);
       // TypeORM answers UPDATE ... RETURNING on PostgreSQL with [rows, affected].
       const [row] = await m.query<[Array<{ revision: string }>, number]>(
         `UPDATE flags SET archived_at = now(), revision = nextval('flag_revision_seq'), updated_at = now(), updated_by = $2
@@ -261,6 +265,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     return this.transaction('the invalidation was not applied', async (m) => {
       const before = await this.lock(m, name);
       if (before === null || before.archivedAt !== null) return null;
+      await this.revisionTurn(m);
       const [rows] = await m.query<[Array<{ revision: string }>, number]>(
         `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 RETURNING revision`,
         [name],
@@ -344,6 +349,20 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   private async lock(m: EntityManager, name: string): Promise<FlagEntity | null> {
     await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, $2))', [name, FLAG_LOCK_SEED]);
     return m.findOne(FlagEntity, { where: { name }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Taken right before a write takes its revision, held until it commits: writes then commit in
+   * the order of their revisions, across flags and instances. Readers rely on that: the change
+   * stream's replay (`changesSince`, from a Last-Event-ID) and the revision poll
+   * (`revisionsSince`) both ask for "above the highest revision seen", so a lower revision that
+   * committed after a higher one had been read would be skipped for good. The per-flag lock
+   * alone orders one flag's writes only. Every write takes its flag's lock first and this one
+   * second, so no two writes wait for each other in a cycle; writes of different flags queue
+   * here only for the end of their transaction (one UPDATE, one read, one INSERT, the commit).
+   */
+  private async revisionTurn(m: EntityManager): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock($1)', [REVISION_LOCK]);
   }
 
   private async record(
