@@ -13,6 +13,9 @@
  *                 of that flag must answer 200, a valid body and the same answer as before
  *   updates       UPDATE_VUS VUs upsert `k6_load_flag` with varying rollout percentages, then read it
  *                 back: the rollout must be one that this test wrote
+ *   ofrep         OpenFeature (OFREP) at OFREP_RATE per second: a bulk evaluation of every flag for a
+ *                 user and a country, revalidated at once with its ETag (304 unless a flag changed in
+ *                 between), and a single evaluation of a seed flag; shapes as the protocol says
  *
  * Environment (all optional):
  *   BASE_URL            http://localhost:8000
@@ -29,6 +32,7 @@
  *   INVALIDATE_EVERY_S  5
  *   UPDATE_VUS          3
  *   UPDATE_PAUSE_S      1       pause between two updates of one VU
+ *   OFREP_RATE          20      OFREP iterations per second (each: bulk, revalidation, single)
  *
  * Only k6's own modules are imported, so the script runs offline and type-checks against
  * @types/k6 (`npx tsc --noEmit -p k6/tsconfig.json`).
@@ -106,6 +110,7 @@ const DETAILS_RATE = Math.max(1, Math.round(numEnv('DETAILS_RATE', 20)));
 const INVALIDATE_EVERY_S = Math.max(1, Math.round(numEnv('INVALIDATE_EVERY_S', 5)));
 const UPDATE_VUS = Math.max(1, Math.round(numEnv('UPDATE_VUS', 3)));
 const UPDATE_PAUSE_S = numEnv('UPDATE_PAUSE_S', 1);
+const OFREP_RATE = Math.max(1, Math.round(numEnv('OFREP_RATE', 20)));
 
 /** The flags the service seeds on first start. */
 const SEED_FLAGS = ['new_checkout_flow', 'beta_features', 'dark_mode', 'experimental_api'];
@@ -120,6 +125,10 @@ const SETUP_ROLLOUT = 50;
 const SETUP_READBACK_S = 2;
 const CACHE_STATES = ['hit', 'miss', 'stale'];
 const CACHE_LAYERS = ['check', 'endpoint', 'service', 'list'];
+/** Attribute values the OFREP contexts carry besides the user (no seed flag reads them). */
+const COUNTRIES = ['DE', 'US', 'FR', 'JP'];
+/** OFREP's evaluation reasons (a success carries one of these). */
+const OFREP_REASONS = ['STATIC', 'DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'ERROR'];
 
 /** k6's console global, which @types/k6 does not declare. */
 const logger =
@@ -143,6 +152,8 @@ const readYourWrite = new Rate('update_read_your_write');
 const invalidationRoundTrip = new Trend('invalidation_round_trip', true);
 /** Bodies that were not the JSON expected. */
 const badBodies = new Counter('bad_bodies');
+/** Share of OFREP bulk revalidations (If-None-Match, right after) answered 304. */
+const ofrepNotModified = new Rate('ofrep_not_modified');
 
 // ---------------------------------------------------------------------------
 // Options
@@ -198,6 +209,15 @@ export const options = {
       vus: UPDATE_VUS,
       duration: TOTAL,
     },
+    ofrep: {
+      executor: 'constant-arrival-rate',
+      exec: 'openFeature',
+      rate: OFREP_RATE,
+      timeUnit: '1s',
+      duration: TOTAL,
+      preAllocatedVUs: Math.max(2, Math.ceil(OFREP_RATE / 4)),
+      maxVUs: Math.max(10, OFREP_RATE * 2),
+    },
   },
   thresholds: {
     'http_req_duration{scenario:checks}': ['p(95)<200'],
@@ -211,6 +231,10 @@ export const options = {
     'flag_enabled{flag:experimental_api}': ['rate>=0'],
     'http_req_duration{scenario:details}': ['p(95)>=0'],
     'http_req_duration{scenario:updates}': ['p(95)>=0'],
+    'http_req_duration{scenario:ofrep}': ['p(95)<200'],
+    // Informational: the updates scenario changes a flag every second or so, and every change
+    // gives every context a new ETag.
+    ofrep_not_modified: ['rate>=0'],
   },
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
 };
@@ -355,6 +379,40 @@ function postUpdate(flag, enabled, rollout, style) {
 }
 
 /**
+ * An OFREP evaluation: every flag (`flag` undefined) or one.
+ * @param {Obj} context
+ * @param {string} [flag]
+ * @param {string} [etag] sent as If-None-Match
+ */
+function postOfrep(context, flag, etag) {
+  const p = params(
+    flag === undefined ? 'POST /ofrep/v1/evaluate/flags' : 'POST /ofrep/v1/evaluate/flags/{key}',
+    {
+      json: true,
+    },
+  );
+  if (etag !== undefined && p.headers) p.headers['If-None-Match'] = etag;
+  const path = flag === undefined ? '' : `/${encodeURIComponent(flag)}`;
+  return http.post(`${BASE_URL}/ofrep/v1/evaluate/flags${path}`, JSON.stringify({ context }), p);
+}
+
+/**
+ * Whether `v` is an OFREP success: `{key, value, reason, variant?, metadata?}`.
+ * @param {unknown} v
+ * @returns {v is Obj}
+ */
+function isOfrepSuccess(v) {
+  return (
+    isObj(v) &&
+    typeof v.key === 'string' &&
+    'value' in v &&
+    OFREP_REASONS.includes(String(v.reason)) &&
+    (v.variant === undefined || typeof v.variant === 'string') &&
+    (v.metadata === undefined || isObj(v.metadata))
+  );
+}
+
+/**
  * @param {Response} res
  * @param {Obj | null} body
  * @param {string} flag
@@ -481,8 +539,9 @@ export function teardown() {
       const s = layers[l];
       return isObj(s) ? `${l}=${String(s.hit_rate)}` : `${l}=?`;
     }).join(' ');
+    const memo = isObj(body.ofrep_bulk_memo) ? body.ofrep_bulk_memo : {};
     logger.log(
-      `cache/stats at the end: hit_rate=${String(body.hit_rate)} (${perLayer}) keys=${String(body.keys)} db_reads=${String(body.db_reads)}`,
+      `cache/stats at the end: hit_rate=${String(body.hit_rate)} (${perLayer}) keys=${String(body.keys)} db_reads=${String(body.db_reads)} ofrep_bulk_memo.hit_rate=${String(memo.hit_rate)}`,
     );
   } else {
     logger.warn(`GET /cache/stats answered ${res.status} at the end`);
@@ -569,6 +628,48 @@ export function invalidateThenCheck() {
   });
   if (body !== null && typeof body._cache === 'string')
     missAfterInvalidation.add(body._cache === 'miss');
+}
+
+/** `ofrep`: what an OpenFeature provider does: a bulk evaluation, its revalidation, one flag. */
+export function openFeature() {
+  const context = { targetingKey: randomUser(), country: pick(COUNTRIES) };
+  const bulk = postOfrep(context);
+  const body = jsonObject(bulk);
+  const flags = body !== null && Array.isArray(body.flags) ? body.flags : null;
+  const etag = bulk.headers.Etag ?? bulk.headers.ETag;
+  check(bulk, {
+    'ofrep bulk: status 200': (r) => r.status === 200,
+    'ofrep bulk: every flag a success': () => flags !== null && flags.every(isOfrepSuccess),
+    'ofrep bulk: holds every seed flag': () => {
+      const keys = (flags || []).map((f) => (isObj(f) ? f.key : null));
+      return SEED_FLAGS.every((f) => keys.includes(f));
+    },
+    'ofrep bulk: a disabled flag is false, DISABLED': () =>
+      (flags || []).every(
+        (f) =>
+          !isObj(f) ||
+          !DISABLED_FLAGS.includes(String(f.key)) ||
+          (f.value === false && f.reason === 'DISABLED'),
+      ),
+    'ofrep bulk: has an ETag': () => typeof etag === 'string' && etag !== '',
+  });
+  if (typeof etag === 'string' && etag !== '') {
+    const again = postOfrep(context, undefined, etag);
+    check(again, {
+      // 200 only when a flag changed in between (the updates scenario writes one every second).
+      'ofrep revalidation: 304, or 200 with a new ETag': (r) =>
+        r.status === 304 || (r.status === 200 && (r.headers.Etag ?? r.headers.ETag) !== etag),
+    });
+    ofrepNotModified.add(again.status === 304);
+  }
+
+  const flag = pick(SEED_FLAGS);
+  const single = postOfrep(context, flag);
+  const one = jsonObject(single);
+  check(single, {
+    'ofrep single: status 200': (r) => r.status === 200,
+    'ofrep single: the flag asked for, as a success': () => isOfrepSuccess(one) && one.key === flag,
+  });
 }
 
 /** `updates`: concurrent upserts of LOAD_FLAG, each read back. */
