@@ -393,6 +393,28 @@ test('cache and health panel', async ({ page, api }) => {
   await expect(page.getByTestId('cache-status')).toHaveText(health.cache.status);
   const stats = await api.json<{ edge: { max_flags: number } }>('/cache/stats');
   await expect(page.getByTestId('edge-size')).toContainText(`/ ${stats.edge.max_flags}`);
+  // The OFREP bulk memo: one context asked for three times is kept, and the third is a hit.
+  const context = { targetingKey: uniqueName('memo_user') };
+  for (let i = 0; i < 3; i++)
+    expect(
+      (
+        await page.request.post('/ofrep/v1/evaluate/flags', {
+          headers: { authorization: `Bearer ${CLIENT_SECRET}` },
+          data: { context },
+        })
+      ).status(),
+    ).toBe(200);
+  const memo = await api.json<{
+    ofrep_bulk_memo: { entries: number; hit_rate: number; max_bytes: number };
+  }>('/cache/stats');
+  expect(memo.ofrep_bulk_memo.entries).toBeGreaterThanOrEqual(1);
+  const entries = memo.ofrep_bulk_memo.entries;
+  await expect(page.getByTestId('memo-size')).toContainText(
+    `${entries} context${entries === 1 ? '' : 's'},`,
+  );
+  await expect(page.getByTestId('memo-size')).toContainText(
+    `of ${Math.ceil(memo.ofrep_bulk_memo.max_bytes / 1024).toLocaleString('en')} KiB`,
+  );
   await expect(page.getByRole('table', { name: /Layers/ })).toContainText('check');
   // Two polls make the first interval of the chart.
   await expect(page.getByRole('img', { name: /Requests and hit rate/ })).toBeVisible({

@@ -133,6 +133,8 @@ export interface CacheStats {
   hit_rate: number;
   layers: Record<'check' | 'endpoint' | 'service' | 'list', LayerStats>;
   edge: { flags: number; max_flags: number; hits: number };
+  /** The OFREP bulk answers of recent contexts (a client-side provider polling). */
+  ofrep_bulk_memo: LayerStats & { entries: number; bytes: number; max_bytes: number };
   redis: { state: string; hits: number; errors: number };
   invalidations: { sent: number; received: number };
   keys: number | null;

@@ -21,6 +21,8 @@ const subscribe = (listener: () => void) => {
   return () => listeners.delete(listener);
 };
 
+const kib = (bytes: number) => `${Math.ceil(bytes / 1024).toLocaleString('en')} KiB`;
+
 function points(list: typeof samples): Point[] {
   return list.slice(1).map((s, i) => {
     const prev = list[i];
@@ -109,6 +111,16 @@ export function CachePage() {
                   {s.edge.flags} / {s.edge.max_flags}
                 </span>
                 <span className="hint">flags in memory; {s.edge.hits} hits</span>
+              </li>
+              <li className="card">
+                <span className="card-label">OpenFeature bulk memo</span>
+                <span className="big" data-testid="memo-hit-rate">
+                  {percent(s.ofrep_bulk_memo.hit_rate)}
+                </span>
+                <span className="hint" data-testid="memo-size">
+                  {s.ofrep_bulk_memo.entries} context{s.ofrep_bulk_memo.entries === 1 ? '' : 's'},{' '}
+                  {kib(s.ofrep_bulk_memo.bytes)} of {kib(s.ofrep_bulk_memo.max_bytes)}
+                </span>
               </li>
               <li className="card">
                 <span className="card-label">Invalidations</span>
