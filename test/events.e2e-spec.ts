@@ -4,7 +4,15 @@ import { EventStreams } from '@app/events';
 import { fullHistory } from './support/history';
 import { SseClient } from './support/sse-client';
 import { describeWithServers } from './support/suites';
-import { ADMIN_SECRET, closeAll, startApp, TestApp, uniqueFlag, waitFor } from './support/test-app';
+import {
+  ADMIN_SECRET,
+  closeAll,
+  sleep,
+  startApp,
+  TestApp,
+  uniqueFlag,
+  waitFor,
+} from './support/test-app';
 
 // GET /events, the change stream (issue 8): on whatever backends the run has (embedded by
 // default, real PostgreSQL and Redis in CI), then across instances sharing real servers.
@@ -309,6 +317,42 @@ describeShared('GET /events across instances (e2e, real PostgreSQL and Redis)', 
       await publisher.close();
     }
     expect(await onB.change(flag, 'create')).toMatchObject({ revision, actor: 'e2e' });
+  });
+
+  it('changes of two flags whose messages cross on the way reach a stream in revision order, once each', async () => {
+    const onB = await streamOn(baseB);
+    const [x, y] = [uniqueFlag('ev_cross_x'), uniqueFlag('ev_cross_y')];
+    // Written without pub/sub (an instance with no Redis); their messages are sent below, the
+    // second first, as two instances' messages can arrive.
+    const quiet = await startApp({ REDIS_URL: undefined, SYNC_INTERVAL_MS: '60000' });
+    let written: Array<{ flag: string; revision: number }>;
+    try {
+      written = [];
+      for (const flag of [x, y]) {
+        const res = await quiet.admin.post(`/flags/${flag}/update?enabled=true`).expect(200);
+        written.push({ flag, revision: res.body.revision as number });
+      }
+    } finally {
+      await quiet.close();
+    }
+    const message = ({ flag, revision }: { flag: string; revision: number }, follows: number) =>
+      JSON.stringify({ f: flag, r: revision, p: 0, g: follows, c: 'create', u: 'e2e', t: 'now' });
+    const url = new URL(process.env.REDIS_URL as string);
+    const channel = `ef:invalidate:${Number(url.pathname.slice(1) || 0)}`;
+    const publisher = createClient({ url: process.env.REDIS_URL });
+    await publisher.connect();
+    try {
+      await publisher.publish(channel, message(written[1], written[0].revision));
+      await publisher.publish(channel, message(written[0], written[0].revision - 1));
+    } finally {
+      await publisher.close();
+    }
+    await onB.change(y, 'create');
+    await sleep(200); // room for a wrong second copy of either
+    const seen = onB.changes.filter((c) => c.flag === x || c.flag === y);
+    expect(seen.map((c) => [c.flag, c.revision])).toEqual(
+      written.map(({ flag, revision }) => [flag, revision]),
+    );
   });
 
   it('an instance that learns a change only from the revision poll still sends it', async () => {

@@ -15,15 +15,18 @@ export interface ChangeRecord {
 
 /**
  * "Flag F reached revision R", from whichever source learnt it first: this instance's own write
- * and a pub/sub message of a current instance know the whole change and the flag's previous
- * revision; a message from an instance of the previous version and the revision poll know only
- * the flag and the revision (the listener looks the rest up in PostgreSQL).
+ * and a pub/sub message of a current instance know the whole change, the flag's previous
+ * revision and the change recorded before it; a message from an instance of an earlier version
+ * and the revision poll know only the flag and the revision (the listener looks the rest up in
+ * PostgreSQL).
  */
 export interface ChangeNotice extends Partial<Omit<ChangeRecord, 'flag' | 'revision'>> {
   flag: string;
   revision: number;
-  /** The flag's revision before this change (0: it did not exist), so a listener can tell it missed one. */
+  /** The flag's revision before this change (0: it did not exist). */
   previous?: number;
+  /** The revision of the change recorded right before this one, any flag's (0: none), so a listener can tell it missed one. */
+  follows?: number;
 }
 
 /**

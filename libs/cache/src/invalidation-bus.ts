@@ -56,9 +56,10 @@ export class InvalidationBus implements OnApplicationBootstrap {
 
   /**
    * `archived`: the flag is gone at this revision (receivers forget it instead of reloading it).
-   * The message is `{f, r, a?}` as instances of the previous version send and read it, plus the
-   * change itself (`p` previous revision, `c` action, `u` actor, `t` time) for the change stream
-   * of every other instance; the previous version ignores fields it does not know.
+   * The message is `{f, r, a?}` as instances of earlier versions send and read it, plus the
+   * change itself (`p` previous revision, `g` the change recorded before it, `c` action, `u`
+   * actor, `t` time) for the change stream of every other instance; earlier versions ignore
+   * fields they do not know.
    */
   publish(change: ChangeNotice, archived = false): void {
     if (this.redis === null || !this.redis.isReady) return;
@@ -66,6 +67,7 @@ export class InvalidationBus implements OnApplicationBootstrap {
     const message: WireMessage = { f: change.flag, r: change.revision };
     if (archived) message.a = 1;
     if (change.previous !== undefined) message.p = change.previous;
+    if (change.follows !== undefined) message.g = change.follows;
     if (change.action !== undefined) message.c = change.action;
     if (change.actor !== undefined) message.u = change.actor;
     if (change.at !== undefined) message.t = change.at;
@@ -100,6 +102,7 @@ interface WireMessage {
   r: number;
   a?: 1;
   p?: number;
+  g?: number;
   c?: ChangeAction;
   u?: string;
   t?: string;
@@ -117,11 +120,13 @@ const ACTIONS: ReadonlySet<unknown> = new Set<ChangeAction>([
 function noticeOf(
   flag: string,
   revision: number,
-  { p, c, u, t }: Partial<Record<keyof WireMessage, unknown>>,
+  { p, g, c, u, t }: Partial<Record<keyof WireMessage, unknown>>,
 ): ChangeNotice {
   const notice: ChangeNotice = { flag, revision };
-  if (Number.isSafeInteger(p) && (p as number) >= 0 && (p as number) < revision)
-    notice.previous = p as number;
+  const below = (x: unknown): x is number =>
+    Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) < revision;
+  if (below(p)) notice.previous = p;
+  if (below(g)) notice.follows = g;
   if (ACTIONS.has(c)) notice.action = c as ChangeAction;
   if (typeof u === 'string') notice.actor = u;
   if (typeof t === 'string') notice.at = t;

@@ -12,11 +12,13 @@ async function feed(before: (s: Services) => Promise<void> = () => Promise.resol
   // What the revision poll's first load leaves in the edge cache.
   for (const { name, revision } of await services.repository.revisionsSince(0))
     services.edge.noteRevision(name, revision);
-  const sut = new ChangeFeed(services.notices, new ChangeLog(services.repository), services.edge);
+  const log = new ChangeLog(services.repository);
+  const lookups = jest.spyOn(log, 'between');
+  const sut = new ChangeFeed(services.notices, log, services.edge);
   sut.onApplicationBootstrap();
   const got: ChangeRecord[] = [];
   sut.subscribe((c) => got.push(c));
-  return { ...services, sut, got };
+  return { ...services, sut, got, lookups };
 }
 
 /** A write this instance does not hear of (made by another instance, its message lost). */
@@ -46,6 +48,47 @@ describe(ChangeFeed.name, () => {
       ['f', 1, 'create', 'alice'],
       ['f', 2, 'invalidate', 'bob'],
     ]);
+  });
+
+  it("passes on whole changes that follow on from the last one sent, any flag's, without reading the ledger", async () => {
+    const s = await feed();
+    await s.admin.update('a', { enabled: true, definition: {} }, 'alice');
+    await s.admin.update('b', { enabled: true, definition: {} }, 'bob');
+    await s.admin.invalidate('a', 'carol');
+    await s.sut.settled();
+    expect(summary(s.got)).toEqual([
+      ['a', 1, 'create', 'alice'],
+      ['b', 2, 'create', 'bob'],
+      ['a', 3, 'invalidate', 'carol'],
+    ]);
+    expect(s.lookups).not.toHaveBeenCalled();
+  });
+
+  it('sends changes of different flags in revision order when their messages cross', async () => {
+    const s = await feed();
+    const first = (await writeElsewhere(s, 'a', true, 'alice')).change;
+    const second = (await writeElsewhere(s, 'b', true, 'bob')).change;
+    expect(second.follows).toBe(first.revision);
+    s.notices.announce(second); // overtook the first on the way
+    s.notices.announce(first);
+    s.notices.announce(second); // and again, from the poll
+    await s.sut.settled();
+    // Ids only grow: a client resuming from b's id has missed nothing.
+    expect(summary(s.got)).toEqual([
+      ['a', 1, 'create', 'alice'],
+      ['b', 2, 'create', 'bob'],
+    ]);
+    expect(s.lookups).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads a long gap in several lookups', async () => {
+    const s = await feed();
+    for (let i = 0; i < 1001; i++) await writeElsewhere(s, `f${i % 3}`, i % 2 === 0, 'x');
+    const { change } = await writeElsewhere(s, 'last', true, 'y');
+    s.notices.announce(change);
+    await s.sut.settled();
+    expect(s.got.map((c) => c.revision)).toEqual(Array.from({ length: 1002 }, (_, i) => i + 1));
+    expect(s.lookups).toHaveBeenCalledTimes(2);
   });
 
   it('reads action and actor from the ledger when only flag and revision are known, missed changes included', async () => {
@@ -91,7 +134,7 @@ describe(ChangeFeed.name, () => {
     expect(summary(s.got)).toEqual([['f', 7, 'update', 'unknown']]);
   });
 
-  it("keeps one flag's changes in order while a lookup is under way", async () => {
+  it('keeps the order of what arrives while a lookup is under way', async () => {
     const s = await feed();
     await writeElsewhere(s, 'g', true, 'alice');
     s.notices.announce({ flag: 'g', revision: 1 }); // needs a lookup

@@ -2,26 +2,32 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { ChangeNotice, ChangeNotices, ChangeRecord, EdgeCache } from '@app/cache';
 import { ChangeLog } from '@app/flags';
 
+/** Rows read per lookup; a longer gap is read in several. */
+const LOOKUP_ROWS = 1000;
+
 /**
- * Turns the notices of every source (own writes, pub/sub, the revision poll) into one ordered,
- * duplicate-free sequence of changes per flag, which every open stream of this instance gets.
+ * Turns the notices of every source (own writes, pub/sub, the revision poll) into one sequence
+ * of changes in revision order, without gaps or duplicates, which every open stream of this
+ * instance gets. A stream's ids then only grow, so a client that resumes from the last id it got
+ * (Last-Event-ID) is replayed exactly what it missed.
  *
- * A change is news when its revision is above the last one sent for its flag (one flag's
- * revisions commit in order: its writes hold a per-flag lock). A notice that carries the whole
- * change and follows on from the last one sent is passed on at once, with no database read:
- * that is every write of this instance and every pub/sub message of a current one. Otherwise
- * (a message of an instance of the previous version, a revision learnt only from the poll, or a
- * pub/sub message after a lost one) the flag's missing changes are read from flag_history; one
- * flag's lookups run one after another, so its changes still go out in order.
+ * Writes commit in revision order (FlagsRepository), and each whole change says which recorded
+ * change came right before it (`follows`). A notice that follows on from the last change sent is
+ * passed on at once, with no database read: that is every write of this instance and, unless
+ * messages of two instances crossed on the way, every pub/sub message of a current one.
+ * Otherwise (messages that crossed or were lost, a message of an instance of an earlier version,
+ * a revision learnt only from the poll) the changes up to the notice's revision are read from
+ * flag_history, complete since the notice's own change has committed. Notices are handled one at
+ * a time, in the order they arrive, while a lookup is under way.
  */
 @Injectable()
 export class ChangeFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(ChangeFeed.name);
-  private readonly sent = new Map<string, number>();
-  private readonly pending = new Map<string, Promise<void>>();
+  /** The highest revision sent (or known when this instance started: history, not news). */
+  private sent = 0;
+  /** Notices waiting behind a lookup, and the lookup's end; undefined when none is under way. */
+  private queue: Promise<void> | undefined;
   private readonly listeners = new Set<(change: ChangeRecord) => void>();
-  /** Revisions up to this were known when this instance started: history, not news. */
-  private floor = 0;
   private stopListening: (() => void) | undefined;
 
   constructor(
@@ -32,7 +38,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** After the revision poll's first load (FlagsModule boots first: this module imports it). */
   onApplicationBootstrap(): void {
-    this.floor = this.edge.maxRevision;
+    this.sent = this.edge.maxRevision;
     this.stopListening = this.notices.listen((notice) => this.receive(notice));
   }
 
@@ -46,31 +52,34 @@ export class ChangeFeed implements OnApplicationBootstrap, OnModuleDestroy {
     return () => this.listeners.delete(listener);
   }
 
-  /** Settles when every lookup started so far is done (for tests). */
+  /** Settles when every notice received so far has been handled (for tests). */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all(this.pending.values());
+    while (this.queue !== undefined) await this.queue;
   }
 
   private receive(notice: ChangeNotice): void {
-    const busy = this.pending.get(notice.flag);
-    const work = busy === undefined ? this.handle(notice) : busy.then(() => this.handle(notice));
-    if (work === undefined) return;
-    this.pending.set(notice.flag, work);
-    void work.then(() => {
-      if (this.pending.get(notice.flag) === work) this.pending.delete(notice.flag);
+    if (this.queue === undefined) {
+      const lookup = this.handle(notice);
+      if (lookup === undefined) return;
+      this.queue = lookup;
+    } else {
+      this.queue = this.queue.then(() => this.handle(notice));
+    }
+    const queued = this.queue;
+    void queued.then(() => {
+      if (this.queue === queued) this.queue = undefined;
     });
   }
 
   /** Sends what the notice tells, or returns the lookup it needs (which never rejects). */
   private handle(notice: ChangeNotice): Promise<void> | undefined {
-    const known = this.sent.get(notice.flag) ?? this.floor;
-    if (notice.revision <= known) return undefined;
-    const { action, actor, previous } = notice;
+    if (notice.revision <= this.sent) return undefined;
+    const { action, actor, follows } = notice;
     if (
       action !== undefined &&
       actor !== undefined &&
-      previous !== undefined &&
-      previous <= known
+      follows !== undefined &&
+      follows <= this.sent
     ) {
       this.emit({
         flag: notice.flag,
@@ -81,22 +90,29 @@ export class ChangeFeed implements OnApplicationBootstrap, OnModuleDestroy {
       });
       return undefined;
     }
-    return this.changes.ofFlag(notice.flag, known, notice.revision).then(
-      (rows) => {
-        for (const row of rows) if (row.revision > (this.sent.get(row.flag) ?? 0)) this.emit(row);
-        if ((this.sent.get(notice.flag) ?? 0) < notice.revision) this.emitUnrecorded(notice);
-      },
-      (error: Error) => {
-        this.log.warn(`could not read the change at revision ${notice.revision}: ${error.message}`);
-        this.emitUnrecorded(notice);
-      },
-    );
+    return this.lookUp(notice);
+  }
+
+  /** Sends every recorded change up to the notice's revision, then the notice's if unrecorded. */
+  private async lookUp(notice: ChangeNotice): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await this.changes.between(this.sent, notice.revision, LOOKUP_ROWS);
+        for (const row of rows) if (row.revision > this.sent) this.emit(row);
+        if (rows.length < LOOKUP_ROWS) break;
+      }
+    } catch (error) {
+      this.log.warn(
+        `could not read the changes up to revision ${notice.revision}: ${(error as Error).message}`,
+      );
+    }
+    if (this.sent < notice.revision) this.emitUnrecorded(notice);
   }
 
   /**
-   * A revision with no flag_history row to read (written by an instance of the previous
-   * version, or PostgreSQL did not answer): the stream still tells of it, with what is known.
-   * Its clients are told something changed rather than nothing.
+   * A revision with no flag_history row to read (written by an instance of an earlier version,
+   * or PostgreSQL did not answer): the stream still tells of it, with what is known. Its clients
+   * are told something changed rather than nothing.
    */
   private emitUnrecorded(notice: ChangeNotice): void {
     this.emit({
@@ -109,7 +125,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private emit(change: ChangeRecord): void {
-    this.sent.set(change.flag, change.revision);
+    this.sent = change.revision;
     for (const listener of this.listeners) listener(change);
   }
 }

@@ -12,8 +12,8 @@ export class ChangeLog {
     return this.repository.changesSince(after, limit);
   }
 
-  /** One flag's changes with a revision in (after, upTo], oldest first. */
-  ofFlag(flag: string, after: number, upTo: number): Promise<ChangeRecord[]> {
-    return this.repository.changesSince(after, 1000, { flag, upTo });
+  /** Every flag's changes with a revision in (after, upTo], oldest first, at most `limit`. */
+  between(after: number, upTo: number, limit: number): Promise<ChangeRecord[]> {
+    return this.repository.changesSince(after, limit, { upTo });
   }
 }

@@ -20,9 +20,14 @@ export interface HistoryEntry {
   after: FlagState | null;
 }
 
-/** A committed write, as the change stream tells of it; `previous`: the flag's revision before it (0: none). */
+/**
+ * A committed write, as the change stream tells of it. `previous`: the flag's revision before it
+ * (0: none). `follows`: the revision of the change recorded right before this one, of any flag
+ * (0: none); writes commit in revision order (see revisionTurn), so nothing recorded lies between.
+ */
 export interface RecordedChange extends ChangeRecord {
   previous: number;
+  follows: number;
 }
 
 /** The row a write starts from, locked until the write commits; null when the flag never existed. */
@@ -74,14 +79,14 @@ export abstract class FlagsRepository {
   /** Newest first; `before` is the id to continue after. Null when the flag has never existed. */
   abstract history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null>;
   /**
-   * Recorded changes with a revision above `after`, oldest first, at most `limit`; only `flag`'s
-   * and only up to `upTo` when given. Changes recorded before revisions were (migration
+   * Recorded changes with a revision above `after`, oldest first, at most `limit`; only up to
+   * `upTo`, and only `flag`'s, when given. Changes recorded before revisions were (migration
    * 1734000000000) are not there.
    */
   abstract changesSince(
     after: number,
     limit: number,
-    only?: { flag: string; upTo: number },
+    only?: { flag?: string; upTo: number },
   ): Promise<ChangeRecord[]>;
 }
 
@@ -186,7 +191,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
           ? null
           : { flag: toDefinition(before), archived: before.archivedAt !== null },
       );
-      await this.revisionTurn(m);
+      const follows = await this.revisionTurn(m);
       await m.query(
         `INSERT INTO flags AS f (name, enabled, rollout_percentage, metadata, type, variants, default_variant, rules, updated_by)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb, $9)
@@ -226,6 +231,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
         actor,
         revision: flag.revision,
         previous: before === null ? 0 : Number(before.revision),
+        follows,
       });
       return { flag, action, change };
     });
@@ -235,7 +241,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     return this.transaction('the flag was not archived', async (m) => {
       const before = await this.lock(m, name);
       if (before === null || before.archivedAt !== null) return null;
-      await this.revisionTurn(m);
+      const follows = await this.revisionTurn(m);
       // TypeORM answers UPDATE ... RETURNING on PostgreSQL with [rows, affected].
       const [row] = await m.query<[Array<{ revision: string }>, number]>(
         `UPDATE flags SET archived_at = now(), revision = nextval('flag_revision_seq'), updated_at = now(), updated_by = $2
@@ -250,6 +256,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
         actor,
         revision: Number(row[0].revision),
         previous: Number(before.revision),
+        follows,
       });
     });
   }
@@ -265,7 +272,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     return this.transaction('the invalidation was not applied', async (m) => {
       const before = await this.lock(m, name);
       if (before === null || before.archivedAt !== null) return null;
-      await this.revisionTurn(m);
+      const follows = await this.revisionTurn(m);
       const [rows] = await m.query<[Array<{ revision: string }>, number]>(
         `UPDATE flags SET revision = nextval('flag_revision_seq') WHERE name = $1 RETURNING revision`,
         [name],
@@ -278,6 +285,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
         actor,
         revision: Number(rows[0].revision),
         previous: Number(before.revision),
+        follows,
       });
     });
   }
@@ -285,7 +293,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   changesSince(
     after: number,
     limit: number,
-    only?: { flag: string; upTo: number },
+    only?: { flag?: string; upTo: number },
   ): Promise<ChangeRecord[]> {
     return this.run('could not read the changes', 'read', async () => {
       const rows = await this.db.query<
@@ -300,9 +308,16 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
         only === undefined
           ? `SELECT revision, flag_name, action, actor, created_at FROM flag_history
              WHERE revision > $1 ORDER BY revision LIMIT $2`
-          : `SELECT revision, flag_name, action, actor, created_at FROM flag_history
-             WHERE revision > $1 AND revision <= $3 AND flag_name = $4 ORDER BY revision LIMIT $2`,
-        only === undefined ? [after, limit] : [after, limit, only.upTo, only.flag],
+          : only.flag === undefined
+            ? `SELECT revision, flag_name, action, actor, created_at FROM flag_history
+               WHERE revision > $1 AND revision <= $3 ORDER BY revision LIMIT $2`
+            : `SELECT revision, flag_name, action, actor, created_at FROM flag_history
+               WHERE revision > $1 AND revision <= $3 AND flag_name = $4 ORDER BY revision LIMIT $2`,
+        only === undefined
+          ? [after, limit]
+          : only.flag === undefined
+            ? [after, limit, only.upTo]
+            : [after, limit, only.upTo, only.flag],
       );
       return rows.map((r) => ({
         flag: r.flag_name,
@@ -360,9 +375,16 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
    * alone orders one flag's writes only. Every write takes its flag's lock first and this one
    * second, so no two writes wait for each other in a cycle; writes of different flags queue
    * here only for the end of their transaction (one UPDATE, one read, one INSERT, the commit).
+   * Returns the revision of the last change recorded before this one (see RecordedChange): read
+   * by a statement of its own once the lock is held, since a statement sees what was committed
+   * when it began, and it began before the wait for the lock.
    */
-  private async revisionTurn(m: EntityManager): Promise<void> {
+  private async revisionTurn(m: EntityManager): Promise<number> {
     await m.query('SELECT pg_advisory_xact_lock($1)', [REVISION_LOCK]);
+    const [row] = await m.query<Array<{ follows: string }>>(
+      'SELECT coalesce(max(revision), 0) AS follows FROM flag_history',
+    );
+    return Number(row.follows);
   }
 
   private async record(
@@ -385,6 +407,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
       flag: c.flag,
       revision: c.revision,
       previous: c.previous,
+      follows: c.follows,
       action: c.action,
       actor: c.actor,
       at: new Date(row.created_at).toISOString(),

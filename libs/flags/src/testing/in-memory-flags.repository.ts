@@ -138,14 +138,15 @@ export class InMemoryFlagsRepository extends FlagsRepository {
   changesSince(
     after: number,
     limit: number,
-    only?: { flag: string; upTo: number },
+    only?: { flag?: string; upTo: number },
   ): Promise<ChangeRecord[]> {
     return this.call(() =>
       this.ledger
         .filter(
           (c) =>
             c.revision > after &&
-            (only === undefined || (c.flag === only.flag && c.revision <= only.upTo)),
+            (only === undefined ||
+              (c.revision <= only.upTo && (only.flag === undefined || c.flag === only.flag))),
         )
         .slice(0, limit),
     );
@@ -164,8 +165,9 @@ export class InMemoryFlagsRepository extends FlagsRepository {
       actor,
       at: new Date(0).toISOString(),
     };
+    const follows = this.ledger.at(-1)?.revision ?? 0;
     this.ledger.push(change);
-    return { ...change, previous };
+    return { ...change, previous, follows };
   }
 
   history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null> {
