@@ -134,6 +134,25 @@ describe(ChangeFeed.name, () => {
     expect(summary(s.got)).toEqual([['f', 7, 'update', 'unknown']]);
   });
 
+  it('goes on after a listener throws while a lookup is under way', async () => {
+    const s = await feed();
+    s.sut.subscribe((c) => {
+      if (c.revision === 2) throw new Error('a broken listener');
+    });
+    await writeElsewhere(s, 'a', true, 'alice');
+    s.notices.announce({ flag: 'a', revision: 1 }); // a lookup
+    const b = (await writeElsewhere(s, 'b', true, 'bob')).change;
+    const c = (await writeElsewhere(s, 'c', true, 'carol')).change;
+    s.notices.announce(b); // queued behind the lookup; its listener throws
+    s.notices.announce(c); // queued behind that
+    await s.sut.settled();
+    expect(summary(s.got)).toEqual([
+      ['a', 1, 'create', 'alice'],
+      ['b', 2, 'create', 'bob'],
+      ['c', 3, 'create', 'carol'],
+    ]);
+  });
+
   it('keeps the order of what arrives while a lookup is under way', async () => {
     const s = await feed();
     await writeElsewhere(s, 'g', true, 'alice');

@@ -61,9 +61,12 @@ export class ChangeFeed implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.queue === undefined) {
       const lookup = this.handle(notice);
       if (lookup === undefined) return;
-      this.queue = lookup;
+      this.queue = lookup.catch((error: unknown) => this.failed(notice, error));
     } else {
-      this.queue = this.queue.then(() => this.handle(notice));
+      // A queue that rejected would stop every later notice: whatever fails is logged instead.
+      this.queue = this.queue
+        .then(() => this.handle(notice))
+        .catch((error: unknown) => this.failed(notice, error));
     }
     const queued = this.queue;
     void queued.then(() => {
@@ -107,6 +110,10 @@ export class ChangeFeed implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     if (this.sent < notice.revision) this.emitUnrecorded(notice);
+  }
+
+  private failed(notice: ChangeNotice, error: unknown): void {
+    this.log.error(`could not send the change at revision ${notice.revision}: ${String(error)}`);
   }
 
   /**
