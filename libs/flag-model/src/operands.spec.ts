@@ -43,6 +43,20 @@ describe(parseRuleDate.name, () => {
     ['2025-01-31T12:00:30.1234567890Z', undefined],
     ['2025-01-31T12:00+0100', undefined],
     ['2025-13-01', undefined], // matches the pattern, but Date.parse refuses it
+    // Days the month does not have (Date.parse would roll them over into the next month).
+    ['2025-02-29', undefined],
+    ['2025-02-30', undefined],
+    ['2025-04-31', undefined],
+    ['2025-06-31T00:00Z', undefined],
+    ['2025-09-31', undefined],
+    ['2025-11-31', undefined],
+    ['1900-02-29', undefined],
+    ['2024-02-29', Date.UTC(2024, 1, 29)],
+    ['2000-02-29', Date.UTC(2000, 1, 29)],
+    ['0000-02-29', new Date(Date.UTC(2000, 1, 29)).setUTCFullYear(0)], // year 0 is a leap year
+    ['2025-02-28', Date.UTC(2025, 1, 28)],
+    ['2025-12-31', Date.UTC(2025, 11, 31)],
+    ['2025-01-31T24:00Z', Date.UTC(2025, 1, 1)], // ISO-8601's end of the day
     ['20250-01-31', undefined],
   ])('reads %j as %p', (text, expected) => {
     expect(parseRuleDate(text)).toBe(expected);

@@ -25,7 +25,17 @@ const ISO_8601 =
 export function parseRuleDate(text: string): number | undefined {
   if (!ISO_8601.test(text)) return undefined;
   const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (Number.isNaN(ms)) return undefined;
+  // Date.parse rolls a day the month does not have over into the next (2025-02-30 is 2 March):
+  // an admin who wrote it meant something else, so it is refused.
+  const day = Number(text.slice(8, 10));
+  return day > daysIn(Number(text.slice(0, 4)), Number(text.slice(5, 7))) ? undefined : ms;
+}
+
+/** Days of a month (1-12) of the proleptic Gregorian calendar, as ISO-8601 counts them. */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**

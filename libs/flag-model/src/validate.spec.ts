@@ -239,6 +239,11 @@ describe(parseDefinitionPatch.name, () => {
       'rules[0].conditions[0].values[0]',
     ],
     [
+      'a day the month does not have',
+      cond({ operator: 'DATE_AFTER', values: ['2025-02-30'] }),
+      'rules[0].conditions[0].values[0]',
+    ],
+    [
       'an invalid semver',
       cond({ operator: 'SEMVER_EQ', values: ['1.2'] }),
       'rules[0].conditions[0].values[0]',
