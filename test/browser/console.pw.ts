@@ -68,13 +68,16 @@ test.describe('flag list', () => {
     await api.put(`${prefix}_on`, { enabled: true, rollout_percentage: 100 });
     await api.put(`${prefix}_partial`, { enabled: true, rollout_percentage: 30 });
     await api.put(`${prefix}_off`, { enabled: false, rollout_percentage: 0 });
+    // Enabled, but at 0% with no rule: nobody gets it, so the list says off, not partial.
+    await api.put(`${prefix}_zero`, { enabled: true, rollout_percentage: 0 });
     await signIn(page, ADMIN_SECRET);
     await page.getByLabel('Search by name').fill(prefix);
     const rows = page.locator('table.flags tbody tr');
-    await expect(rows).toHaveCount(3);
+    await expect(rows).toHaveCount(4);
     await page.getByLabel('State', { exact: true }).selectOption('off');
-    await expect(rows).toHaveCount(1);
-    await expect(rows.first()).toContainText(`${prefix}_off`);
+    await expect(rows).toHaveCount(2);
+    await expect(page.locator('table.flags tbody')).toContainText(`${prefix}_off`);
+    await expect(page.locator('table.flags tbody')).toContainText(`${prefix}_zero`);
     await page.getByLabel('State', { exact: true }).selectOption('partial');
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('30%');
@@ -82,10 +85,13 @@ test.describe('flag list', () => {
     await page.getByLabel('Sort by').selectOption('rollout');
     await expect(rows.nth(0)).toContainText(`${prefix}_on`);
     await expect(rows.nth(1)).toContainText(`${prefix}_partial`);
-    await expect(rows.nth(2)).toContainText(`${prefix}_off`);
     // The page shows what the API lists.
     const list = await api.json<{ flags: Array<{ flag_name: string }> }>('/flags');
-    expect(list.flags.filter((f) => f.flag_name.startsWith(prefix))).toHaveLength(3);
+    expect(list.flags.filter((f) => f.flag_name.startsWith(prefix))).toHaveLength(4);
+    expect((await api.flag(`${prefix}_zero`)).flag_data).toMatchObject({
+      enabled: true,
+      rollout_percentage: 0,
+    });
   });
 
   test('the archived filter lists archived flags; each row shows its last change from the list', async ({

@@ -2,13 +2,15 @@ import type { FlagDefinition } from './api/types';
 
 export type FlagState = 'on' | 'off' | 'partial' | 'archived';
 
-/** on: everyone (no rule narrows it); partial: some users; off: nobody. */
+/**
+ * on: everyone (no rule narrows it); partial: some users; off: nobody (disabled, or enabled at
+ * 0% with every rule at 0% too: no user can be in).
+ */
 export function flagState(flag: FlagDefinition): Exclude<FlagState, 'archived'> {
   if (!flag.enabled) return 'off';
-  const narrowed =
-    flag.rollout_percentage < 100 ||
-    (flag.rules?.some((r) => (r.rollout_percentage ?? 100) < 100) ?? false);
-  return narrowed ? 'partial' : 'on';
+  const rules = (flag.rules ?? []).map((r) => r.rollout_percentage ?? 100);
+  if (flag.rollout_percentage === 0 && rules.every((p) => p === 0)) return 'off';
+  return flag.rollout_percentage < 100 || rules.some((p) => p < 100) ? 'partial' : 'on';
 }
 
 /** Weights are thousandths; people think in percent. */
