@@ -141,11 +141,14 @@ describeWithServers('DATABASE_URL')(
           [first, rows[0].next],
         );
         const held = update(first, 10);
+        // Until the write waits on this transaction (not on anything else on the server).
+        const { rows: me } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         await waitFor(
           async () =>
             (
               await db.query(
-                "SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'",
+                'SELECT 1 FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
+                [me[0].pid],
               )
             ).rowCount! > 0,
         );

@@ -6,15 +6,20 @@ import { ChangeFeed } from './change-feed';
 type Services = ReturnType<typeof flagServices>;
 
 /** A feed over the in-memory repository, hearing the services' notices, started after `before` ran. */
-async function feed(before: (s: Services) => Promise<void> = () => Promise.resolve()) {
+async function feed(
+  before: (s: Services) => Promise<void> = () => Promise.resolve(),
+  firstLoadFailed = false,
+) {
   const services = flagServices();
   await before(services);
   // What the revision poll's first load leaves in the edge cache.
   for (const { name, revision } of await services.repository.revisionsSince(0))
     services.edge.noteRevision(name, revision);
+  services.edge.complete = !firstLoadFailed;
   const log = new ChangeLog(services.repository);
   const lookups = jest.spyOn(log, 'between');
   const sut = new ChangeFeed(services.notices, log, services.edge);
+  sut.retryDelaysMs = [1, 1];
   sut.onApplicationBootstrap();
   const got: ChangeRecord[] = [];
   sut.subscribe((c) => got.push(c));
@@ -126,45 +131,76 @@ describe(ChangeFeed.name, () => {
     expect(s.got).toEqual([]);
   });
 
-  it('tells of a change it cannot read (PostgreSQL down, or not recorded) with what it knows', async () => {
+  it('tells of a change it cannot read after its tries (PostgreSQL down) with what it knows', async () => {
     const s = await feed();
     s.repository.down = true;
     s.notices.announce({ flag: 'f', revision: 7 });
     await s.sut.settled();
     expect(summary(s.got)).toEqual([['f', 7, 'update', 'unknown']]);
+    expect(s.lookups).toHaveBeenCalledTimes(3); // the first try and two more
   });
 
-  it('goes on after a listener throws while a lookup is under way', async () => {
+  it('skips nothing when a read fails once: it is tried again', async () => {
     const s = await feed();
-    s.sut.subscribe((c) => {
-      if (c.revision === 2) throw new Error('a broken listener');
-    });
-    await writeElsewhere(s, 'a', true, 'alice');
-    s.notices.announce({ flag: 'a', revision: 1 }); // a lookup
-    const b = (await writeElsewhere(s, 'b', true, 'bob')).change;
-    const c = (await writeElsewhere(s, 'c', true, 'carol')).change;
-    s.notices.announce(b); // queued behind the lookup; its listener throws
-    s.notices.announce(c); // queued behind that
+    const first = (await writeElsewhere(s, 'a', true, 'alice')).change;
+    const second = (await writeElsewhere(s, 'b', true, 'bob')).change;
+    s.lookups.mockRejectedValueOnce(new Error('a blip'));
+    s.notices.announce(second); // crossed: needs a lookup, whose first read fails
+    s.notices.announce(first);
     await s.sut.settled();
     expect(summary(s.got)).toEqual([
       ['a', 1, 'create', 'alice'],
       ['b', 2, 'create', 'bob'],
-      ['c', 3, 'create', 'carol'],
+    ]);
+  });
+
+  it('does not send a revision the ledger does not have, read without error', async () => {
+    const s = await feed();
+    s.notices.announce({ flag: 'f', revision: 1_000_000 }); // a wrong message
+    await s.sut.settled();
+    expect(s.got).toEqual([]);
+    await s.admin.update('f', { enabled: true, definition: {} }, 'alice'); // still news after it
+    expect(summary(s.got)).toEqual([['f', 1, 'create', 'alice']]);
+  });
+
+  it('sends no history as news when the first load had failed at start', async () => {
+    const s = await feed(async (before) => {
+      await before.admin.update('old', { enabled: true, definition: {} }, 'alice');
+      await before.admin.update('old', { enabled: false, definition: {} }, 'alice');
+    }, true);
+    await writeElsewhere(s, 'new', true, 'bob');
+    s.notices.announce({ flag: 'new', revision: 3 }); // from the poll, once it works
+    await s.sut.settled();
+    expect(summary(s.got)).toEqual([['new', 3, 'create', 'bob']]);
+  });
+
+  it('every listener gets a change though one throws, and the write that announced it is not failed', async () => {
+    const s = await feed();
+    s.sut.subscribe(() => {
+      throw new Error('a broken listener');
+    });
+    const after: ChangeRecord[] = [];
+    s.sut.subscribe((c) => after.push(c));
+    await expect(
+      s.admin.update('a', { enabled: true, definition: {} }, 'alice'),
+    ).resolves.toMatchObject({
+      revision: 1,
+    });
+    await writeElsewhere(s, 'b', true, 'bob');
+    s.notices.announce({ flag: 'b', revision: 2 }); // through a lookup too
+    await s.sut.settled();
+    expect(summary(after)).toEqual([
+      ['a', 1, 'create', 'alice'],
+      ['b', 2, 'create', 'bob'],
     ]);
   });
 
   it('keeps the order of what arrives while a lookup is under way', async () => {
     const s = await feed();
     await writeElsewhere(s, 'g', true, 'alice');
+    const archived = await s.repository.archive('g', 'b');
     s.notices.announce({ flag: 'g', revision: 1 }); // needs a lookup
-    s.notices.announce({
-      flag: 'g',
-      revision: 2,
-      previous: 1,
-      action: 'archive',
-      actor: 'b',
-      at: 't',
-    });
+    s.notices.announce(archived!); // follows on from it: waits for the lookup, then goes out
     await s.sut.settled();
     expect(summary(s.got)).toEqual([
       ['g', 1, 'create', 'alice'],

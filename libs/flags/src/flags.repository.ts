@@ -417,7 +417,9 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
   private transaction<T>(action: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.run(action, 'write', (deadline) =>
       this.serialised(() =>
-        this.db.transaction((m) => {
+        // READ COMMITTED whatever the server's default: revisionTurn reads what committed while
+        // it waited for the lock, which a snapshot taken at the transaction's start would not see.
+        this.db.transaction('READ COMMITTED', (m) => {
           deadline.hold(m.queryRunner!);
           return work(m);
         }),
