@@ -297,7 +297,7 @@ function renderDocs(r, table) {
     r.command_line,
     '```',
     '',
-    `- Date: ${r.date}`,
+    `- Date: ${r.date}${r.commit ? `, commit ${r.commit}` : ''}`,
     `- Machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpu_model}, ${m.total_memory_gib} GiB RAM, ${m.kernel}, Node ${m.node}`,
     `- Backends: ${r.backends.summary}`,
     `- Pinning: ${r.pinning}. PostgreSQL and Redis, when used, are separate servers and are not pinned: they share the two CPUs with the service and the load generator.`,

@@ -133,3 +133,14 @@ export function describeMachine(nprocBeforePinning) {
     kernel: `${os.type()} ${os.release()}`,
   };
 }
+
+/**
+ * The checkout measured (`git describe --always --dirty`), so that a figure names the code it
+ * is of; null outside a git checkout or without git.
+ * @param {string} root
+ * @returns {string | null}
+ */
+export function commitOf(root) {
+  const r = spawnSync('git', ['-C', root, 'describe', '--always', '--dirty'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() || null : null;
+}

@@ -10,7 +10,7 @@ import { isEnabledFor } from '../rollout.mjs';
 import { createContext } from './context.mjs';
 import { writeDocs } from './docs.mjs';
 import { controlClient } from './http.mjs';
-import { cpuDelta, cpuSnapshot, describeMachine, rssKb } from './machine.mjs';
+import { commitOf, cpuDelta, cpuSnapshot, describeMachine, rssKb } from './machine.mjs';
 import { invalidationSubscribers } from './redis.mjs';
 import { costPerCheck, metricsCost, printReport, ratios, renderTables } from './report.mjs';
 import { MAIN, RESULTS, ROOT, SEED_FLAGS, serviceEnv } from './settings.mjs';
@@ -57,6 +57,7 @@ export async function runBench({ settings, scenarios, pinning, nproc }) {
       .filter(Boolean)
       .join(' '),
     date: started.toISOString(),
+    commit: commitOf(ROOT),
     machine: describeMachine(nproc),
     pinning: pinning.description,
     settings: {

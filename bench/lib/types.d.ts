@@ -276,6 +276,8 @@ export interface Results {
   command: string;
   command_line: string;
   date: string;
+  /** `git describe --always --dirty` of the checkout measured, or null outside a git checkout. */
+  commit?: string | null;
   machine: MachineInfo;
   pinning: string;
   settings: Record<string, number>;
