@@ -18,7 +18,7 @@ describeShared('hung Redis (e2e)', () => {
     t = await startApp({ REDIS_URL: redis.url });
   });
   afterAll(async () => {
-    redis.resume(); // a stopped Redis would hold the clients' QUIT on close
+    redis.resume(); // so that the close below is the graceful one (the test after covers the other)
     await t.close();
     await redis.stop();
   });
@@ -74,5 +74,30 @@ describeShared('hung Redis (e2e)', () => {
     expect(after.body.enabled).toBe(false);
     const again = await t.http.get(`/flags/${flag}/check?user_id=after`).expect(200);
     expect(again.body).toEqual({ enabled: false, _cache: 'hit' });
+  });
+
+  it('shuts down within seconds while Redis hangs with commands in flight', async () => {
+    const own = new OwnRedisServer(await freePort());
+    await own.start();
+    const app = await startApp({ REDIS_URL: own.url });
+    let closed = false;
+    try {
+      const flag = uniqueFlag('hungclose');
+      await app.admin.post(`/flags/${flag}/update?enabled=true`).expect(200);
+      own.pause();
+      // New users: each check reads the per-user layer in Redis (given up after its deadline,
+      // still waiting for a reply) and writes its answer there; an update publishes.
+      for (let i = 0; i < 5; i++)
+        await app.http.get(`/flags/${flag}/check?user_id=u${i}`).expect(200);
+      await app.admin.post(`/flags/${flag}/update?enabled=false`).expect(200);
+      const started = performance.now();
+      await app.close(); // fails after 15 s (test-app's bound) if a close waits on Redis
+      closed = true;
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      own.resume();
+      if (!closed) await app.close().catch(() => undefined);
+      await own.stop();
+    }
   });
 });

@@ -11,6 +11,17 @@ import { InvalidationBus } from './invalidation-bus';
 import { L2Cache } from './l2-cache';
 import { REDIS_CONNECTIONS, RedisConnections } from './redis-connections';
 
+/**
+ * The Keyv store over our commands connection, with its `disconnect` left to
+ * RedisConnections.close: cache-manager disconnects every store when its module is destroyed,
+ * which would close the connection with node-redis's unbounded close(), before the app's own
+ * bounded one (and before the HTTP server has finished the requests still using it).
+ */
+function ownedByUs<T extends { disconnect(): Promise<void> }>(store: T): T {
+  store.disconnect = () => Promise.resolve();
+  return store;
+}
+
 /** Owns the Redis connections; imported by cache-manager's factory and by this module. */
 @Global()
 @Module({
@@ -51,7 +62,7 @@ class RedisConnectionModule implements OnApplicationShutdown {
         const store =
           redis === null || config.redis.kind === 'memory'
             ? boundedMemoryStore(config.redis.kind === 'memory' ? config.redis.maxKeys : 1)
-            : createKeyv(redis.commands, { throwOnErrors: true });
+            : ownedByUs(createKeyv(redis.commands, { throwOnErrors: true }));
         return { stores: [store] };
       },
     }),

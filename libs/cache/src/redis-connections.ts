@@ -3,6 +3,9 @@ import { createClient, RedisClientType } from '@keyv/redis';
 
 export const REDIS_CONNECTIONS = Symbol('REDIS_CONNECTIONS');
 
+/** How long a close waits for replies to commands already sent before it drops them. */
+export const REDIS_CLOSE_WAIT_MS = 1000;
+
 /**
  * The two connections an instance keeps to Redis: one for commands (shared with cache-manager's
  * Keyv store) and one in subscriber mode for invalidations.
@@ -65,7 +68,34 @@ export class RedisConnections {
       this.log.warn('Redis is not reachable yet: serving from memory and PostgreSQL, retrying');
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.commands.close(), this.subscriber.close()]);
+  /**
+   * Closes both connections without waiting on a Redis that does not answer. node-redis's
+   * close() waits for the replies to every command already sent, and a hung Redis (or a
+   * connection that died with commands in flight) never replies: shutdown would then wait until
+   * SHUTDOWN_TIMEOUT_MS ended it with exit code 1. So the commands connection is closed
+   * gracefully (its last cache writes and invalidation messages get out) only when a PING is
+   * answered within `waitMs` (Redis answers in order, so what was sent before has been answered
+   * too); otherwise it is destroyed, failing what is in flight. The subscriber holds only
+   * subscriptions: it is destroyed at once.
+   */
+  async close(waitMs = REDIS_CLOSE_WAIT_MS): Promise<void> {
+    if (this.subscriber.isOpen) this.subscriber.destroy();
+    if (!this.commands.isOpen) return;
+    if (await answers(this.commands, waitMs)) await this.commands.close().catch(() => undefined);
+    else this.commands.destroy();
   }
+}
+
+/** Whether the client is ready and Redis answers a PING within `waitMs`. */
+async function answers(client: RedisClientType, waitMs: number): Promise<boolean> {
+  if (!client.isReady) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, waitMs, false)));
+  const pong = client.ping().then(
+    () => true,
+    () => false,
+  );
+  const answered = await Promise.race([pong, late]);
+  clearTimeout(timer);
+  return answered;
 }
