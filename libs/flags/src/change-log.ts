@@ -14,6 +14,6 @@ export class ChangeLog {
 
   /** Every flag's changes with a revision in (after, upTo], oldest first, at most `limit`. */
   between(after: number, upTo: number, limit: number): Promise<ChangeRecord[]> {
-    return this.repository.changesSince(after, limit, { upTo });
+    return this.repository.changesSince(after, limit, upTo);
   }
 }

@@ -79,15 +79,11 @@ export abstract class FlagsRepository {
   /** Newest first; `before` is the id to continue after. Null when the flag has never existed. */
   abstract history(name: string, limit: number, before?: string): Promise<HistoryEntry[] | null>;
   /**
-   * Recorded changes with a revision above `after`, oldest first, at most `limit`; only up to
-   * `upTo`, and only `flag`'s, when given. Changes recorded before revisions were (migration
-   * 1734000000000) are not there.
+   * Recorded changes with a revision above `after` (and at most `upTo` when given), oldest
+   * first, at most `limit`. Changes recorded before revisions were (migration 1734000000000) are
+   * not there.
    */
-  abstract changesSince(
-    after: number,
-    limit: number,
-    only?: { flag?: string; upTo: number },
-  ): Promise<ChangeRecord[]>;
+  abstract changesSince(after: number, limit: number, upTo?: number): Promise<ChangeRecord[]>;
 }
 
 /** Namespaces the per-flag advisory locks (any constant; it only has to stay the same across instances). */
@@ -290,11 +286,7 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
     });
   }
 
-  changesSince(
-    after: number,
-    limit: number,
-    only?: { flag?: string; upTo: number },
-  ): Promise<ChangeRecord[]> {
+  changesSince(after: number, limit: number, upTo?: number): Promise<ChangeRecord[]> {
     return this.run('could not read the changes', 'read', async () => {
       const rows = await this.db.query<
         Array<{
@@ -305,19 +297,12 @@ export class TypeOrmFlagsRepository implements FlagsRepository {
           created_at: Date;
         }>
       >(
-        only === undefined
+        upTo === undefined
           ? `SELECT revision, flag_name, action, actor, created_at FROM flag_history
              WHERE revision > $1 ORDER BY revision LIMIT $2`
-          : only.flag === undefined
-            ? `SELECT revision, flag_name, action, actor, created_at FROM flag_history
-               WHERE revision > $1 AND revision <= $3 ORDER BY revision LIMIT $2`
-            : `SELECT revision, flag_name, action, actor, created_at FROM flag_history
-               WHERE revision > $1 AND revision <= $3 AND flag_name = $4 ORDER BY revision LIMIT $2`,
-        only === undefined
-          ? [after, limit]
-          : only.flag === undefined
-            ? [after, limit, only.upTo]
-            : [after, limit, only.upTo, only.flag],
+          : `SELECT revision, flag_name, action, actor, created_at FROM flag_history
+             WHERE revision > $1 AND revision <= $3 ORDER BY revision LIMIT $2`,
+        upTo === undefined ? [after, limit] : [after, limit, upTo],
       );
       return rows.map((r) => ({
         flag: r.flag_name,

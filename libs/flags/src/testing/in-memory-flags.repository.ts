@@ -135,19 +135,10 @@ export class InMemoryFlagsRepository extends FlagsRepository {
     });
   }
 
-  changesSince(
-    after: number,
-    limit: number,
-    only?: { flag?: string; upTo: number },
-  ): Promise<ChangeRecord[]> {
+  changesSince(after: number, limit: number, upTo?: number): Promise<ChangeRecord[]> {
     return this.call(() =>
       this.ledger
-        .filter(
-          (c) =>
-            c.revision > after &&
-            (only === undefined ||
-              (c.revision <= only.upTo && (only.flag === undefined || c.flag === only.flag))),
-        )
+        .filter((c) => c.revision > after && (upTo === undefined || c.revision <= upTo))
         .slice(0, limit),
     );
   }
