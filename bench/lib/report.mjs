@@ -358,14 +358,15 @@ function targetsTable(r) {
       `| ${name} | ${t.what} | ${show(t.value)} | ${(t.rounds ?? []).map(show).join(', ') || '-'} | ≥ ${t.unit === 'ratio' ? `${fmt(t.target, 2)}x` : `${fmt(t.target, 0)}/s`} | ${t.pass ? 'PASS' : '**FAIL**'} |`,
     );
   }
-  return [rows.join('\n'), ...crossChecks(entries)].join('\n\n');
+  return [rows.join('\n'), ...crossChecks(entries, r.settings.connections)].join('\n\n');
 }
 
 /**
  * What a target's cross-check with wrk measured (detail.wrk), a line each.
  * @param {Array<[string, import('./types').TargetResult]>} entries
+ * @param {number} connections the run's, which wrk used too
  */
-function crossChecks(entries) {
+function crossChecks(entries, connections) {
   const lines = [];
   for (const [name, t] of entries) {
     const wrk = /** @type {unknown} */ (t.detail?.wrk);
@@ -379,7 +380,7 @@ function crossChecks(entries) {
         wrk
       );
     lines.push(
-      `${name}, cross-checked with \`wrk\` (\`-t1 -c50\`, on the load generator's core, interleaved with the plain check, medians of ${w.rounds.length} rounds): ${fmt(w.bulk_rps, 0)}/s, ${fmt(w.per_plain_check, 2)}x a plain check at ${fmt(w.plain_check_rps, 0)}/s.`,
+      `${name}, cross-checked with \`wrk\` (\`-t1 -c${connections}\`, on the load generator's core, interleaved with the plain check, medians of ${w.rounds.length} rounds): ${fmt(w.bulk_rps, 0)}/s, ${fmt(w.per_plain_check, 2)}x a plain check at ${fmt(w.plain_check_rps, 0)}/s.`,
     );
   }
   return lines;

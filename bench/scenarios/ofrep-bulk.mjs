@@ -92,10 +92,10 @@ export default {
  */
 async function crossCheck(ctx, pid) {
   if (!wrkInstalled()) return 'not run: wrk is not installed';
-  const { users, durationS, referenceRounds } = ctx.settings;
+  const { users, durationS, referenceRounds, connections } = ctx.settings;
   const user = `"user-" .. (k % ${users})`;
   const load = (/** @type {import('../lib/wrk.mjs').WrkRequests} */ requests) =>
-    wrkLoad({ base: ctx.appBase, seconds: durationS, connections: 50, pid, requests });
+    wrkLoad({ base: ctx.appBase, seconds: durationS, connections, pid, requests });
   try {
     const rounds = [];
     for (let round = 0; round < referenceRounds; round++) {

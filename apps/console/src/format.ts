@@ -30,4 +30,6 @@ export function ago(iso: string, now = Date.now()): string {
 
 export const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
+export const kib = (bytes: number) => `${Math.ceil(bytes / 1024).toLocaleString('en')} KiB`;
+
 export const json = (value: unknown) => JSON.stringify(value, null, 2);

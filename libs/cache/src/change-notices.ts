@@ -23,7 +23,7 @@ export interface ChangeRecord {
 export interface ChangeNotice extends Partial<Omit<ChangeRecord, 'flag' | 'revision'>> {
   flag: string;
   revision: number;
-  /** The flag's revision before this change (0: it did not exist). */
+  /** The flag's revision before this change (0: it did not exist); sent on as `p` for instances of earlier versions. */
   previous?: number;
   /** The revision of the change recorded right before this one, any flag's (0: none), so a listener can tell it missed one. */
   follows?: number;

@@ -120,13 +120,13 @@ const ACTIONS: ReadonlySet<unknown> = new Set<ChangeAction>([
 function noticeOf(
   flag: string,
   revision: number,
-  { p, g, c, u, t }: Partial<Record<keyof WireMessage, unknown>>,
+  { g, c, u, t }: Partial<Record<keyof WireMessage, unknown>>,
 ): ChangeNotice {
   const notice: ChangeNotice = { flag, revision };
-  const below = (x: unknown): x is number =>
-    Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) < revision;
-  if (below(p)) notice.previous = p;
-  if (below(g)) notice.follows = g;
+  // `p` is for instances of earlier versions, whose change feed went by each flag's previous
+  // revision; this one goes by `g`.
+  if (Number.isSafeInteger(g) && (g as number) >= 0 && (g as number) < revision)
+    notice.follows = g as number;
   if (ACTIONS.has(c)) notice.action = c as ChangeAction;
   if (typeof u === 'string') notice.actor = u;
   if (typeof t === 'string') notice.at = t;

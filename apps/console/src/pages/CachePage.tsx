@@ -2,7 +2,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { useCacheStats, useHealth } from '../api/queries';
 import type { CacheStats } from '../api/types';
 import { Chart, type Point } from '../components/Chart';
-import { percent } from '../format';
+import { kib, percent } from '../format';
 
 // Samples of /cache/stats kept for the chart while the console is open (the counters are
 // cumulative since the instance started; the chart shows their change per poll).
@@ -20,8 +20,6 @@ const subscribe = (listener: () => void) => {
   listeners.add(listener);
   return () => listeners.delete(listener);
 };
-
-const kib = (bytes: number) => `${Math.ceil(bytes / 1024).toLocaleString('en')} KiB`;
 
 function points(list: typeof samples): Point[] {
   return list.slice(1).map((s, i) => {
